@@ -1,0 +1,291 @@
+"""The one table of primitives.
+
+Each primitive is defined once: its forward value (plain numpy), one VJP per
+differentiable argument (reverse mode) and one JVP per differentiable argument
+(forward mode). Reverse mode, forward mode, `trace` and `gradcheck` all read
+this table, so adding an op means adding one entry here.
+
+Signatures, with ``out`` the primitive's value and ``*args`` its inputs as
+plain arrays (keyword parameters such as ``axis`` are passed through):
+
+    vjp(g, out, *args, **params) -> contribution to d(loss)/d(args[i])
+    jvp(t, out, *args, **params) -> contribution to d(out) from tangent t of args[i]
+
+``None`` in place of a rule means "this argument is not differentiable"
+(the integer exponent of a power of a negative base, for instance).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Rule = Callable[..., np.ndarray] | None
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    value: Callable[..., np.ndarray]
+    vjps: tuple[Rule, ...]
+    jvps: tuple[Rule, ...]
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+PRIMITIVES: dict[str, Primitive] = {}
+
+
+def define(name: str, value, vjps, jvps) -> Primitive:
+    prim = Primitive(name, value, tuple(vjps), tuple(jvps))
+    PRIMITIVES[name] = prim
+    return prim
+
+
+def unbroadcast(g: np.ndarray, like) -> np.ndarray:
+    """Sum ``g`` over the axes numpy broadcasting added to ``like``'s shape."""
+    shape = np.shape(like)
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+def _expand_reduced(g, x, axis, keepdims):
+    """Re-insert the axes a reduction removed so ``g`` broadcasts against ``x``."""
+    if axis is None or keepdims:
+        return g
+    return np.expand_dims(g, axis)
+
+
+def _count(x, axis) -> int:
+    shape = np.shape(x)
+    if axis is None:
+        return int(np.prod(shape))
+    axes = (axis,) if np.ndim(axis) == 0 else axis
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def _sigmoid(x):
+    x = np.asarray(x)
+    # Split by sign so exp never overflows and tiny probabilities keep full precision.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+def _softmax(x, axis=-1):
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def _matmul_vjp_a(g, out, a, b):
+    if np.ndim(b) == 1:
+        return np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b
+    if np.ndim(a) == 1:
+        return b @ g
+    return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
+
+
+def _matmul_vjp_b(g, out, a, b):
+    if np.ndim(a) == 1:
+        return np.multiply.outer(a, g) if np.ndim(b) > 1 else g * a
+    if np.ndim(b) == 1:
+        return np.swapaxes(a, -1, -2) @ g
+    return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+
+
+def _pow_dbase(x, y):
+    return y * np.power(x, y - 1)
+
+
+def _pow_dexponent(out, x):
+    # d(x**y)/dy = x**y log x, taken as 0 where x <= 0 (real powers are only defined there for integer y).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.asarray(x) > 0, out * np.log(np.where(np.asarray(x) > 0, x, 1)), 0.0)
+
+
+def _getitem_vjp(g, out, x, index):
+    full = np.zeros(np.shape(x), dtype=np.result_type(g, x))
+    np.add.at(full, index, g)
+    return full
+
+
+def _inverse_axes(axes, ndim):
+    return None if axes is None else tuple(np.argsort(axes))
+
+
+# --- arithmetic -----------------------------------------------------------------------
+add = define(
+    "add",
+    np.add,
+    vjps=(lambda g, out, x, y: unbroadcast(g, x), lambda g, out, x, y: unbroadcast(g, y)),
+    jvps=(lambda t, out, x, y: t, lambda t, out, x, y: t),
+)
+sub = define(
+    "sub",
+    np.subtract,
+    vjps=(lambda g, out, x, y: unbroadcast(g, x), lambda g, out, x, y: unbroadcast(-g, y)),
+    jvps=(lambda t, out, x, y: t, lambda t, out, x, y: -t),
+)
+mul = define(
+    "mul",
+    np.multiply,
+    vjps=(lambda g, out, x, y: unbroadcast(g * y, x), lambda g, out, x, y: unbroadcast(g * x, y)),
+    jvps=(lambda t, out, x, y: t * y, lambda t, out, x, y: x * t),
+)
+div = define(
+    "div",
+    np.divide,
+    vjps=(
+        lambda g, out, x, y: unbroadcast(g / y, x),
+        lambda g, out, x, y: unbroadcast(-g * out / y, y),
+    ),
+    jvps=(lambda t, out, x, y: t / y, lambda t, out, x, y: -t * out / y),
+)
+neg = define("neg", np.negative, vjps=(lambda g, out, x: -g,), jvps=(lambda t, out, x: -t,))
+pow = define(  # noqa: A001 - the table is keyed by math names
+    "pow",
+    np.power,
+    vjps=(
+        lambda g, out, x, y: unbroadcast(g * _pow_dbase(x, y), x),
+        lambda g, out, x, y: unbroadcast(g * _pow_dexponent(out, x), y),
+    ),
+    jvps=(
+        lambda t, out, x, y: t * _pow_dbase(x, y),
+        lambda t, out, x, y: t * _pow_dexponent(out, x),
+    ),
+)
+matmul = define(
+    "matmul",
+    np.matmul,
+    vjps=(_matmul_vjp_a, _matmul_vjp_b),
+    jvps=(lambda t, out, a, b: t @ b, lambda t, out, a, b: a @ t),
+)
+maximum = define(
+    "maximum",
+    np.maximum,
+    # Ties send the whole gradient to the first argument (a valid subgradient).
+    vjps=(
+        lambda g, out, x, y: unbroadcast(g * (x >= y), x),
+        lambda g, out, x, y: unbroadcast(g * (x < y), y),
+    ),
+    jvps=(lambda t, out, x, y: t * (x >= y), lambda t, out, x, y: t * (x < y)),
+)
+
+# --- elementwise functions ------------------------------------------------------------
+exp = define("exp", np.exp, vjps=(lambda g, out, x: g * out,), jvps=(lambda t, out, x: t * out,))
+log = define("log", np.log, vjps=(lambda g, out, x: g / x,), jvps=(lambda t, out, x: t / x,))
+tanh = define(
+    "tanh",
+    np.tanh,
+    vjps=(lambda g, out, x: g * (1 - out * out),),
+    jvps=(lambda t, out, x: t * (1 - out * out),),
+)
+sigmoid = define(
+    "sigmoid",
+    _sigmoid,
+    vjps=(lambda g, out, x: g * (out * (1 - out)),),
+    jvps=(lambda t, out, x: t * (out * (1 - out)),),
+)
+softplus = define(
+    "softplus",
+    lambda x: np.logaddexp(0, x),
+    vjps=(lambda g, out, x: g * _sigmoid(x),),
+    jvps=(lambda t, out, x: t * _sigmoid(x),),
+)
+# ReLU's derivative at exactly 0 is taken as 0 (a subgradient), as most libraries do.
+relu = define(
+    "relu",
+    lambda x: np.maximum(x, 0),
+    vjps=(lambda g, out, x: g * (x > 0),),
+    jvps=(lambda t, out, x: t * (x > 0),),
+)
+leaky_relu = define(
+    "leaky_relu",
+    lambda x, slope=0.01: np.where(x > 0, x, slope * x),
+    vjps=(lambda g, out, x, slope=0.01: g * np.where(x > 0, 1.0, slope).astype(g.dtype),),
+    jvps=(lambda t, out, x, slope=0.01: t * np.where(x > 0, 1.0, slope).astype(t.dtype),),
+)
+abs = define(  # noqa: A001
+    "abs",
+    np.abs,
+    vjps=(lambda g, out, x: g * np.sign(x),),
+    jvps=(lambda t, out, x: t * np.sign(x),),
+)
+
+# --- reductions and normalisers -------------------------------------------------------
+sum = define(  # noqa: A001
+    "sum",
+    lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims),
+    vjps=(
+        lambda g, out, x, axis=None, keepdims=False: np.broadcast_to(
+            _expand_reduced(g, x, axis, keepdims), np.shape(x)
+        ),
+    ),
+    jvps=(lambda t, out, x, axis=None, keepdims=False: np.sum(t, axis=axis, keepdims=keepdims),),
+)
+mean = define(
+    "mean",
+    lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
+    vjps=(
+        lambda g, out, x, axis=None, keepdims=False: np.broadcast_to(
+            _expand_reduced(g, x, axis, keepdims) / _count(x, axis), np.shape(x)
+        ),
+    ),
+    jvps=(lambda t, out, x, axis=None, keepdims=False: np.mean(t, axis=axis, keepdims=keepdims),),
+)
+softmax = define(
+    "softmax",
+    _softmax,
+    vjps=(lambda g, out, x, axis=-1: out * (g - np.sum(g * out, axis=axis, keepdims=True)),),
+    jvps=(lambda t, out, x, axis=-1: out * (t - np.sum(t * out, axis=axis, keepdims=True)),),
+)
+logsumexp = define(
+    "logsumexp",
+    _logsumexp,
+    vjps=(
+        lambda g, out, x, axis=None, keepdims=False: _expand_reduced(g, x, axis, keepdims)
+        * np.exp(x - _expand_reduced(out, x, axis, keepdims)),
+    ),
+    jvps=(
+        lambda t, out, x, axis=None, keepdims=False: np.sum(
+            t * np.exp(x - _expand_reduced(out, x, axis, keepdims)), axis=axis, keepdims=keepdims
+        ),
+    ),
+)
+
+# --- shape ----------------------------------------------------------------------------
+reshape = define(
+    "reshape",
+    lambda x, shape: np.reshape(x, shape),
+    vjps=(lambda g, out, x, shape: np.reshape(g, np.shape(x)),),
+    jvps=(lambda t, out, x, shape: np.reshape(t, shape),),
+)
+transpose = define(
+    "transpose",
+    lambda x, axes=None: np.transpose(x, axes),
+    vjps=(lambda g, out, x, axes=None: np.transpose(g, _inverse_axes(axes, np.ndim(x))),),
+    jvps=(lambda t, out, x, axes=None: np.transpose(t, axes),),
+)
+getitem = define(
+    "getitem",
+    lambda x, index: np.asarray(x)[index],
+    vjps=(_getitem_vjp,),
+    jvps=(lambda t, out, x, index: np.asarray(t)[index],),
+)
