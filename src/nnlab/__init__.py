@@ -7,9 +7,19 @@ sets are built on top. Weight convention everywhere: a layer computes
 the previous layer to unit ``j`` of the next.
 """
 
-from . import backprop, losses, primitives
+from . import backprop, data, gradcheck, losses, optim, primitives
 from .autodiff import JacobianResult, grad, jacobian, jvp, tree_map, value_and_grad, vjp
 from .errors import DivergenceError, NnlabError, ShapeError
+from .gradcheck import check_grads
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    get_loss,
+    mse,
+    one_hot,
+    softmax_cross_entropy,
+)
+from .nn import ACTIVATIONS, MLP, get_activation
 from .ops import (
     abs,
     add,
@@ -34,15 +44,6 @@ from .ops import (
     tanh,
     transpose,
 )
-from .losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    get_loss,
-    mse,
-    one_hot,
-    softmax_cross_entropy,
-)
-from .nn import ACTIVATIONS, MLP, get_activation
 from .tensor import Tensor
 from .trace import Graph, trace
 
@@ -54,11 +55,14 @@ __all__ = [
     "backprop",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "check_grads",
+    "data",
     "get_activation",
     "get_loss",
     "losses",
     "mse",
     "one_hot",
+    "optim",
     "softmax_cross_entropy",
     "DivergenceError",
     "Graph",
@@ -71,6 +75,7 @@ __all__ = [
     "divide",
     "exp",
     "grad",
+    "gradcheck",
     "jacobian",
     "jvp",
     "leaky_relu",

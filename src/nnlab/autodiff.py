@@ -45,7 +45,9 @@ def _box(tree):
 def _grads_of(boxed, adjoints):
     def grad_of(t):
         g = adjoints.get(t)
-        return np.zeros_like(t.value) if g is None else np.asarray(g, dtype=t.value.dtype)
+        # A fresh array: VJPs may return read-only broadcast views or share memory, and
+        # optimisers update gradients in place.
+        return np.zeros_like(t.value) if g is None else np.array(g, dtype=t.value.dtype)
 
     return tree_map(grad_of, boxed)
 
@@ -86,7 +88,7 @@ def value_and_grad(f, argnums=0):
             value = out.value
             adjoints = reverse_walk(toposort(out), out, np.ones_like(value))
         grads = tuple(_grads_of(boxed[n], adjoints) for n in nums)
-        return float(value), (grads[0] if isinstance(argnums, int) else grads)
+        return np.asarray(value).item(), (grads[0] if isinstance(argnums, int) else grads)
 
     return wrapped
 

@@ -74,21 +74,20 @@ def output_delta(net: MLP, cache: Cache, y, loss: str) -> tuple[float, np.ndarra
         raise unknown_name("loss", loss, losses.LOSSES)
     if (net.output, loss) not in _PAIRS:
         raise ValueError(
-            f"backprop supports output/loss pairs {sorted(_PAIRS)}, got ({net.output!r}, {loss!r}); "
+            f"backprop supports output/loss pairs {sorted(_PAIRS)}, "
+            f"got ({net.output!r}, {loss!r}); "
             "use nnlab.grad for other combinations"
         )
     pred = cache.a[-1]
     # softmax cross-entropy is defined on logits; the other losses on the output itself.
     value = float(losses.get_loss(loss)(cache.z[-1] if loss == "softmax_ce" else pred, y))
-    n = pred.shape[0] if pred.ndim > 1 else 1
-    if loss == "softmax_ce":
+    if loss == "softmax_ce":  # a mean over examples
         y = np.asarray(y)
         target = losses.one_hot(y, pred.shape[-1]) if y.ndim == 1 else y
-    else:
+        delta = (pred - target) / (pred.shape[0] if pred.ndim > 1 else 1)
+    else:  # a mean over every entry
         target = np.asarray(y, dtype=pred.dtype).reshape(pred.shape)
-    delta = (pred - target) / n
-    if loss == "mse":
-        delta = 2 * delta / (pred.shape[-1] if pred.ndim > 1 else pred.size)
+        delta = (2 if loss == "mse" else 1) * (pred - target) / pred.size
     return value, delta.astype(pred.dtype, copy=False)
 
 

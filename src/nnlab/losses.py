@@ -30,8 +30,8 @@ def _match_targets(pred, y, loss: str) -> np.ndarray:
 
 
 def _check_binary(y, loss: str) -> np.ndarray:
-    bad = np.unique(y[(y != 0) & (y != 1)])
-    if bad.size:
+    if not np.all((y == 0) | (y == 1)):
+        bad = np.unique(y[(y != 0) & (y != 1)])
         raise ValueError(f"{loss}: labels must be 0 or 1, got {bad[:5].tolist()}")
     return y.astype(np.result_type(y, np.float32), copy=False)
 
@@ -56,13 +56,17 @@ def binary_cross_entropy(p, y):
             "binary_cross_entropy: predictions must be probabilities in [0, 1], got values in "
             f"[{np.min(pv):.4g}, {np.max(pv):.4g}] (an output layer without a sigmoid?)"
         )
+    # With y in {0, 1}, y p + (1 - y)(1 - p) is the probability given to the true label;
+    # taking its log avoids 0 * log(0) = nan for a confident correct prediction.
     with np.errstate(divide="ignore"):
-        return -ops.mean(y * ops.log(p) + (1 - y) * ops.log(1 - p))
+        return -ops.mean(ops.log(y * p + (1 - y) * (1 - p)))
 
 
 def binary_cross_entropy_with_logits(z, y):
     """Binary cross-entropy of sigmoid(z), computed as mean(softplus(z) - y z): no overflow."""
-    y = _check_binary(_match_targets(z, y, "binary_cross_entropy_with_logits"), "binary_cross_entropy")
+    y = _check_binary(
+        _match_targets(z, y, "binary_cross_entropy_with_logits"), "binary_cross_entropy"
+    )
     return ops.mean(ops.softplus(z) - y * z)
 
 
@@ -91,10 +95,14 @@ def softmax_cross_entropy(logits, y):
     y = check_finite(y, "softmax_cross_entropy labels")
     if y.ndim == 1:
         if y.shape[0] != shape[0]:
-            raise ShapeError(f"softmax_cross_entropy: {shape[0]} rows of logits but {y.shape[0]} labels")
+            raise ShapeError(
+                f"softmax_cross_entropy: {shape[0]} rows of logits but {y.shape[0]} labels"
+            )
         y = one_hot(y, shape[1])
     elif y.shape != shape:
-        raise ShapeError(f"softmax_cross_entropy: logits have shape {shape} but one-hot labels {y.shape}")
+        raise ShapeError(
+            f"softmax_cross_entropy: logits have shape {shape} but one-hot labels {y.shape}"
+        )
     y = y.astype(np.result_type(_values(logits).dtype, np.float32), copy=False)
     return ops.mean(ops.logsumexp(logits, axis=1) - ops.sum(logits * y, axis=1))
 

@@ -98,7 +98,9 @@ class MLP:
         depth = len(sizes) - 1
         names = [activation] * (depth - 1) if isinstance(activation, str) else list(activation)
         if len(names) != depth - 1:
-            raise ValueError(f"{depth - 1} hidden layer(s) need {depth - 1} activation(s), got {names}")
+            raise ValueError(
+                f"{depth - 1} hidden layer(s) need {depth - 1} activation(s), got {names}"
+            )
         self.hidden = [get_activation(n) for n in names]
         output_activation(output)  # validates the name
         flags = [bias] * depth if isinstance(bias, bool) else list(bias)
@@ -127,7 +129,9 @@ class MLP:
         params = [np.asarray(p.value if isinstance(p, Tensor) else p) for p in params]
         expected = [p.shape for p in self.parameters()]
         if [p.shape for p in params] != expected:
-            raise ShapeError(f"set_parameters: expected shapes {expected}, got {[p.shape for p in params]}")
+            raise ShapeError(
+                f"set_parameters: expected shapes {expected}, got {[p.shape for p in params]}"
+            )
         it = iter(params)
         for layer in range(self.depth):
             self.W[layer] = next(it)
@@ -182,4 +186,7 @@ class MLP:
 
     def __repr__(self) -> str:
         hidden = ",".join(self.activations) or "-"
-        return f"MLP(sizes={self.sizes}, activation={hidden}, output={self.output}, params={self.n_parameters})"
+        return (
+            f"MLP(sizes={self.sizes}, activation={hidden}, output={self.output}, "
+            f"params={self.n_parameters})"
+        )

@@ -11,8 +11,8 @@ plain arrays (keyword parameters such as ``axis`` are passed through):
     vjp(g, out, *args, **params) -> contribution to d(loss)/d(args[i])
     jvp(t, out, *args, **params) -> contribution to d(out) from tangent t of args[i]
 
-``None`` in place of a rule means "this argument is not differentiable"
-(the integer exponent of a power of a negative base, for instance).
+Arguments that are not differentiable (indices, axes, shapes) are keyword
+parameters, never positional arguments, so every positional argument has a rule.
 """
 
 from __future__ import annotations
@@ -76,9 +76,11 @@ def _count(x, axis) -> int:
 
 def _sigmoid(x):
     x = np.asarray(x)
+    if x.dtype.kind != "f":
+        x = x.astype(np.float64)
     # Split by sign so exp never overflows and tiny probabilities keep full precision.
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(x, axis=-1):
@@ -94,28 +96,38 @@ def _logsumexp(x, axis=None, keepdims=False):
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
-def _matmul_vjp_a(g, out, a, b):
+def _as_matrices(g, a, b):
+    """View 1-D matmul operands as matrices (numpy's rule), with g to match."""
+    # b first: for vector @ vector, g is 0-d and gains the column axis before the row axis.
     if np.ndim(b) == 1:
-        return np.multiply.outer(g, b) if np.ndim(a) > 1 else g * b
+        b, g = np.reshape(b, (-1, 1)), np.expand_dims(g, -1)
     if np.ndim(a) == 1:
-        return b @ g
-    return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
+        a, g = np.reshape(a, (1, -1)), np.expand_dims(g, -2)
+    return g, a, b
+
+
+def _matmul_vjp_a(g, out, a, b):
+    if np.ndim(a) == 2 and np.ndim(b) == 2:  # the common case, kept cheap
+        return g @ np.transpose(b)
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2).reshape(np.shape(a))
 
 
 def _matmul_vjp_b(g, out, a, b):
-    if np.ndim(a) == 1:
-        return np.multiply.outer(a, g) if np.ndim(b) > 1 else g * a
-    if np.ndim(b) == 1:
-        return np.swapaxes(a, -1, -2) @ g
-    return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+    if np.ndim(a) == 2 and np.ndim(b) == 2:
+        return np.transpose(a) @ g
+    g2, a2, b2 = _as_matrices(g, a, b)
+    return unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2).reshape(np.shape(b))
 
 
 def _pow_dbase(x, y):
-    return y * np.power(x, y - 1)
+    # x**0 is constant, so its slope is 0 even at x = 0 (where y * x**(y-1) would be 0 * inf).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.equal(y, 0), 0.0, y * np.power(x, y - 1))
 
 
 def _pow_dexponent(out, x):
-    # d(x**y)/dy = x**y log x, taken as 0 where x <= 0 (real powers are only defined there for integer y).
+    # d(x**y)/dy = x**y log x, taken as 0 where x <= 0 (real powers exist there only for integer y).
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(np.asarray(x) > 0, out * np.log(np.where(np.asarray(x) > 0, x, 1)), 0.0)
 
@@ -127,7 +139,7 @@ def _getitem_vjp(g, out, x, index):
 
 
 def _inverse_axes(axes, ndim):
-    return None if axes is None else tuple(np.argsort(axes))
+    return None if axes is None else tuple(np.argsort([a % ndim for a in axes]))
 
 
 # --- arithmetic -----------------------------------------------------------------------
@@ -260,8 +272,10 @@ logsumexp = define(
     "logsumexp",
     _logsumexp,
     vjps=(
-        lambda g, out, x, axis=None, keepdims=False: _expand_reduced(g, x, axis, keepdims)
-        * np.exp(x - _expand_reduced(out, x, axis, keepdims)),
+        lambda g, out, x, axis=None, keepdims=False: (
+            _expand_reduced(g, x, axis, keepdims)
+            * np.exp(x - _expand_reduced(out, x, axis, keepdims))
+        ),
     ),
     jvps=(
         lambda t, out, x, axis=None, keepdims=False: np.sum(

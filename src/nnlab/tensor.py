@@ -98,10 +98,12 @@ class Tensor:
         adjoints = reverse_walk(order, self, seed)
         for node in order:
             g = adjoints.get(node)
-            if node._prim is None and node.grad is not None and g is not None:
-                node.grad = node.grad + g
-            else:
+            if node._prim is not None or g is None:
                 node.grad = g
+            elif node.grad is None:
+                node.grad = np.array(g)  # leaves get their own writeable array
+            else:
+                node.grad = node.grad + g
 
     # --- operators: each is one primitive ------------------------------------------
     def __add__(self, other):
@@ -147,8 +149,12 @@ class Tensor:
         return apply(P.abs, self)
 
     def __getitem__(self, index):
-        if isinstance(index, Tensor):
+        if isinstance(index, Tensor):  # Tensors hold floats; indices must be integers
             index = index.value
+            if index.dtype.kind == "f":
+                if not np.all(index == np.round(index)):
+                    raise IndexError(f"index Tensor holds non-integer values {index}")
+                index = index.astype(np.intp)
         return apply(P.getitem, self, index=index)
 
     @property
@@ -188,7 +194,7 @@ def apply(prim: P.Primitive, *args, **params):
         out = prim.value(*values, **params)
     except ValueError as err:
         shapes = " and ".join(str(np.shape(v)) for v in values)
-        raise ShapeError(f"{prim.name}: incompatible shapes {shapes}: {err}") from None
+        raise ShapeError(f"{prim.name}: invalid operands of shapes {shapes}: {err}") from None
     if not parents:
         return out
     node = Tensor.__new__(Tensor)

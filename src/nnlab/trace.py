@@ -84,14 +84,14 @@ class Graph:
     def table(self, wrt=0, precision: int = 4) -> str:
         """A fixed-precision text table: node, op, parents, value, tangent, adjoint."""
         tangents, adjoints = self.tangents(wrt), self.adjoints()
-        header = f"{'node':>6} {'op':>10} {'parents':>12} {'value':>12} {'tangent':>12} {'adjoint':>12}"
+        header = (
+            f"{'node':>6} {'op':>10} {'parents':>12} {'value':>12} {'tangent':>12} {'adjoint':>12}"
+        )
         lines = [header]
         for node, t, a in zip(self.nodes, tangents, adjoints, strict=True):
             parents = ",".join(self.nodes[p].name for p in node.parents) or "-"
-            lines.append(
-                f"{node.name:>6} {node.op:>10} {parents:>12} "
-                f"{_fmt(node.value, precision):>12} {_fmt(t, precision):>12} {_fmt(a, precision):>12}"
-            )
+            value, t, a = (_fmt(v, precision) for v in (node.value, t, a))
+            lines.append(f"{node.name:>6} {node.op:>10} {parents:>12} {value:>12} {t:>12} {a:>12}")
         return "\n".join(lines)
 
 

@@ -1,0 +1,136 @@
+"""The two widget patterns every chapter uses.
+
+`Explorer`: controls -> ``render(**values)`` -> outputs updated in place. The
+first render is an ordinary ``display(..., display_id=True)``, so the built book
+shows the default state as a figure or table without a kernel, and strict nbval
+sees deterministic text; moving a control updates the same outputs.
+
+`SelfCheck`: a box where a student types a number and gets it graded against
+the engine's answer, with a hint when the answer matches a known mistake.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import ipywidgets as W
+from IPython.display import HTML, Pretty, display
+
+
+class Explorer:
+    """Wire named controls to a render function.
+
+    ``controls`` maps argument names to ipywidgets (sliders, dropdowns...);
+    ``render(**values)`` returns a list of displayable objects (figures, HTML,
+    or strings, shown as plain text). ``outputs`` always holds the latest
+    render, which tests can inspect after setting values with `set`.
+    """
+
+    def __init__(self, controls: dict[str, W.ValueWidget], render: Callable[..., Sequence]):
+        self.controls = controls
+        self.render = render
+        self.outputs = list(render(**self.values))
+        self._handles = []
+        for control in controls.values():
+            control.observe(self._on_change, names="value")
+
+    @property
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values) -> list:
+        """Set control values from code (as a student's drag would) and return the outputs."""
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(
+                f"unknown control(s) {sorted(unknown)}; controls: {sorted(self.controls)}"
+            )
+        for name, value in values.items():
+            self.controls[name].value = value
+        return self.outputs
+
+    def _on_change(self, change) -> None:
+        self.outputs = list(self.render(**self.values))
+        for handle, output in zip(self._handles, self.outputs, strict=False):
+            handle.update(_displayable(output))
+
+    def show(self) -> None:
+        """Display the current outputs, then the controls."""
+        self._handles = [display(_displayable(o), display_id=True) for o in self.outputs]
+        display(W.VBox(list(self.controls.values())))
+
+
+def _displayable(output):
+    return Pretty(output) if isinstance(output, str) else output
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A common wrong answer: its value and the hint to give when a student hits it."""
+
+    value: float
+    hint: str
+
+
+def grade(
+    answer, expected: float, mistakes: Sequence[Mistake] = (), rtol: float = 1e-3
+) -> tuple[bool, str]:
+    """Grade a typed answer: ``(correct, feedback)``.
+
+    Accepts numbers or strings like "-0.27" or "1/4". An answer within ``rtol``
+    (relative, with an absolute floor of 1e-6) is correct; otherwise the first
+    matching mistake's hint is returned.
+    """
+    value = _parse(answer)
+    if value is None:
+        return False, f"Could not read {answer!r} as a number (try a decimal such as -0.271)."
+
+    def close(a, b):
+        return math.isclose(a, b, rel_tol=rtol, abs_tol=1e-6)
+
+    if close(value, expected):
+        return True, f"Correct: {expected:.6f}."
+    for mistake in mistakes:
+        if close(value, mistake.value):
+            return False, f"Not quite. {mistake.hint}"
+    return False, "Not quite. Recompute each factor of the chain rule and multiply again."
+
+
+def _parse(answer) -> float | None:
+    if isinstance(answer, int | float):
+        return float(answer)
+    text = str(answer).strip().replace("\u2212", "-")
+    try:
+        if "/" in text:
+            num, den = text.split("/", 1)
+            return float(num) / float(den)
+        return float(text)
+    except ValueError:
+        return None
+
+
+class SelfCheck:
+    """A text box and a Check button; feedback comes from `grade`."""
+
+    def __init__(self, prompt: str, expected: float, mistakes: Sequence[Mistake] = (), rtol=1e-3):
+        self.prompt, self.expected, self.mistakes, self.rtol = prompt, expected, mistakes, rtol
+        self.answer = W.Text(placeholder="your answer", description="Answer:")
+        self.button = W.Button(description="Check")
+        self.feedback = W.HTML(value="")
+        self.button.on_click(lambda _: self.check())
+        self.answer.on_submit(lambda _: self.check())
+
+    def check(self, answer=None) -> tuple[bool, str]:
+        """Grade ``answer`` (default: the text box) and show the feedback."""
+        if answer is not None:
+            self.answer.value = str(answer)
+        correct, message = grade(self.answer.value, self.expected, self.mistakes, self.rtol)
+        colour = "#2e7d32" if correct else "#c62828"
+        self.feedback.value = f'<span style="color:{colour}">{message}</span>'
+        return correct, message
+
+    def show(self) -> None:
+        display(HTML(f"<b>Check yourself.</b> {self.prompt}"))
+        display(W.VBox([W.HBox([self.answer, self.button]), self.feedback]))
