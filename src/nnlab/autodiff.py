@@ -57,14 +57,14 @@ def _argnums_tuple(argnums):
 
 
 def _scalar_output(out, fname):
-    if not isinstance(out, Tensor):
-        return None
-    if out.value.size != 1:
+    """The output Tensor (None if f ignored its arguments); raises unless it is a scalar."""
+    shape = np.shape(out.value if isinstance(out, Tensor) else out)
+    if int(np.prod(shape)) != 1:
         raise ValueError(
-            f"{fname} needs f to return a scalar, but it returned shape {out.shape}; "
+            f"{fname} needs f to return a scalar, but it returned shape {shape}; "
             "use nnlab.vjp or nnlab.jacobian for vector outputs"
         )
-    return out
+    return out if isinstance(out, Tensor) else None
 
 
 def value_and_grad(f, argnums=0):

@@ -41,7 +41,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda z, a: np.where(z > 0, 1.0, 0.01).astype(z.dtype),
             "(-inf, inf)",
         ),
-        Activation("softplus", ops.softplus, lambda z, a: 1 / (1 + np.exp(-z)), "(0, inf)"),
+        Activation("softplus", ops.softplus, lambda z, a: ops.sigmoid(z), "(0, inf)"),
         Activation("identity", lambda z: z, lambda z, a: np.ones_like(z), "(-inf, inf)"),
     ]
 }
@@ -78,7 +78,7 @@ class MLP:
     ``activation`` names the hidden activation (one name, or one per hidden layer);
     ``output`` is ``"identity"`` (regression), ``"sigmoid"`` (binary) or ``"softmax"``.
     ``bias`` is True, False, or one flag per layer (the handout's §1.6 network has
-    no hidden biases: ``bias=[False, True]``). Weights are drawn with a seeded
+    no hidden biases but an output bias v0: ``bias=[False, True]``). Weights are drawn with a seeded
     generator (He scaling for ReLU-like units, Glorot otherwise) and can be set
     by hand: ``net.W[0] = np.array(...)``.
     """
@@ -146,6 +146,11 @@ class MLP:
         """``(W, b)`` pairs taken from ``params`` (a flat list) or from the network."""
         if params is None:
             return list(zip(self.W, self.b, strict=True))
+        expected = len(self.W) + sum(b is not None for b in self.b)
+        if len(params) != expected:
+            raise ShapeError(
+                f"MLP with sizes {self.sizes} has {expected} parameter arrays, got {len(params)}"
+            )
         it = iter(params)
         return [(next(it), next(it) if b is not None else None) for b in self.b]
 
@@ -164,7 +169,8 @@ class MLP:
         a = x
         layers = self.layers(params)
         for layer, (W, b) in enumerate(layers):
-            z = a @ W if b is None else a @ W + b
+            # ops (not bare @, +) so a wrong shape set by hand gets a ShapeError naming the op.
+            z = ops.matmul(a, W) if b is None else ops.add(ops.matmul(a, W), b)
             a = self.hidden[layer].fn(z) if layer < len(layers) - 1 else z
         return a
 

@@ -1,0 +1,180 @@
+"""Between a network's picture and its formula: spec -> LaTeX, and formula -> spec.
+
+Conventions are the engine's: examples are rows and layer ``l`` computes
+``a_{l+1} = act(a_l W_l + b_l)``; ``W_l[i, j]`` joins unit ``i`` to unit ``j`` of the
+next layer. Scalar formulas name weights ``w^{(l)}_{ij}`` with subscripts counted
+from 1 (``w_{12}`` is ``W[0][0, 1]``), or, with ``names="handout"`` for a network
+with one hidden layer and one output, ``w_{ij}`` (inputs to hidden), ``v_j``
+(hidden to output) and ``v_0`` (output bias) as in the handout's §1.6.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .plots.network import normalize_spec
+
+__all__ = [
+    "ACT_LATEX",
+    "latex_layers",
+    "latex_composed",
+    "latex_scalar",
+    "formula_to_spec",
+]
+
+ACT_LATEX = {
+    "relu": r"\mathrm{ReLU}",
+    "tanh": r"\tanh",
+    "sigmoid": r"\sigma",
+    "softmax": r"\mathrm{softmax}",
+    "leaky_relu": r"\mathrm{LeakyReLU}",
+    "softplus": r"\mathrm{softplus}",
+    "identity": "",
+}
+
+
+def _spec(spec) -> dict:
+    info = normalize_spec(spec)
+    depth = len(info["sizes"]) - 1
+    if info["activation"] is None:
+        raise ValueError("the spec needs hidden activations (an MLP or a dict like MLP.spec())")
+    if info["output"] is None:
+        info["output"] = "identity"
+    if len(info["activation"]) != depth - 1:
+        raise ValueError(f"{depth - 1} hidden layer(s) need {depth - 1} activation(s)")
+    return info
+
+
+def _apply(act: str, inner: str) -> str:
+    name = ACT_LATEX[act]
+    return inner if not name else rf"{name}\left({inner}\right)"
+
+
+def latex_layers(spec) -> list[str]:
+    """One matrix-form equation per weight layer, e.g. ``h_1 = ReLU(x W_1)``.
+
+    Weight layers are numbered from 1 in the maths: ``W_1`` is the engine's ``net.W[0]``.
+    """
+    info = _spec(spec)
+    depth = len(info["sizes"]) - 1
+    acts = [*info["activation"], info["output"]]
+    out, prev = [], "x"
+    for layer in range(depth):
+        target = r"\hat{y}" if layer == depth - 1 else f"h_{{{layer + 1}}}"
+        lin = f"{prev} W_{{{layer + 1}}}" + (f" + b_{{{layer + 1}}}" if info["bias"][layer] else "")
+        out.append(f"{target} = {_apply(acts[layer], lin)}")
+        prev = target
+    return out
+
+
+def latex_composed(spec) -> str:
+    """The whole network as one nested formula, e.g. ``y = sigma(ReLU(x W_1) W_2 + b_2)``."""
+    info = _spec(spec)
+    depth = len(info["sizes"]) - 1
+    acts = [*info["activation"], info["output"]]
+    expr = "x"
+    for layer in range(depth):
+        lin = f"{expr} W_{{{layer + 1}}}" + (f" + b_{{{layer + 1}}}" if info["bias"][layer] else "")
+        expr = _apply(acts[layer], lin)
+    return rf"\hat{{y}} = {expr}"
+
+
+def latex_scalar(spec, names: str = "generic") -> str:
+    """The unit-by-unit formula (small networks with one output), every weight written out."""
+    info = _spec(spec)
+    sizes, bias = info["sizes"], info["bias"]
+    depth = len(sizes) - 1
+    if sizes[-1] != 1:
+        raise ValueError(f"latex_scalar writes one-output networks only, got sizes {sizes}")
+    if names not in ("generic", "handout"):
+        raise ValueError(f"names must be 'generic' or 'handout', got {names!r}")
+    if names == "handout" and depth != 2:
+        raise ValueError("names='handout' needs one hidden layer (sizes [n_in, width, 1])")
+    acts = [*info["activation"], info["output"]]
+
+    def weight(layer, i, j):
+        if names == "handout":
+            return f"w_{{{i + 1}{j + 1}}}" if layer == 0 else f"v_{{{i + 1}}}"
+        sup = "" if depth == 1 else f"^{{({layer + 1})}}"
+        return f"w{sup}_{{{i + 1}{j + 1}}}"
+
+    def bias_name(layer, j):
+        if names == "handout":
+            return f"b_{{{j + 1}}}" if layer == 0 else "v_{0}"
+        sup = "" if depth == 1 else f"^{{({layer + 1})}}"
+        return f"b{sup}_{{{j + 1}}}"
+
+    units = [f"x_{{{i + 1}}}" for i in range(sizes[0])]
+    for layer in range(depth):
+        new = []
+        for j in range(sizes[layer + 1]):
+            terms = [bias_name(layer, j)] if bias[layer] else []
+            terms += [f"{weight(layer, i, j)}\\,{u}" for i, u in enumerate(units)]
+            new.append(_apply(acts[layer], " + ".join(terms)))
+        units = new
+    return rf"\hat{{y}} = {units[0]}"
+
+
+_ACT_NAMES = ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "softplus", "identity")
+
+
+def formula_to_spec(text: str, shapes: dict[str, tuple[int, int]]) -> dict:
+    """Read a matrix-form formula back into an architecture spec (the picture's data).
+
+    ``text`` is Python-like: ``"sigmoid(relu(x @ W0) @ W1 + b1)"``: activation calls,
+    ``@`` for a weight matrix and ``+`` for a bias. ``shapes`` gives each weight
+    matrix's ``(n_in, n_out)``. The result is a dict like ``MLP.spec()``, ready for
+    ``draw_network`` or ``MLP(**spec)``.
+    """
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError as err:
+        raise ValueError(f"cannot parse formula {text!r}: {err.msg}") from None
+    layers = []  # from the output inwards: (activation, weight name, has bias)
+
+    def layer_of(node):
+        act = "identity"
+        if isinstance(node, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in _ACT_NAMES):
+                raise ValueError(f"unknown function in formula: {ast.unparse(node.func)}")
+            if len(node.args) != 1:
+                raise ValueError(f"{node.func.id}(...) takes one argument")
+            act, node = node.func.id, node.args[0]
+        has_bias = False
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            if not isinstance(node.right, ast.Name):
+                raise ValueError(f"expected '... + bias name', got {ast.unparse(node)}")
+            has_bias, node = True, node.left
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)):
+            raise ValueError(f"expected 'input @ W', got {ast.unparse(node)}")
+        if not isinstance(node.right, ast.Name):
+            raise ValueError(f"expected a weight name after '@', got {ast.unparse(node.right)}")
+        return act, node.right.id, has_bias, node.left
+
+    node = tree
+    while not (isinstance(node, ast.Name) and node.id == "x"):
+        act, w, has_bias, node = layer_of(node)
+        layers.append((act, w, has_bias))
+    layers.reverse()
+    missing = [w for _, w, _ in layers if w not in shapes]
+    if missing:
+        raise ValueError(f"shapes has no entry for weight(s) {missing}")
+    sizes = [int(shapes[layers[0][1]][0])]
+    for _, w, _ in layers:
+        n_in, n_out = shapes[w]
+        if n_in != sizes[-1]:
+            raise ValueError(f"{w} has {n_in} rows but the layer before has {sizes[-1]} units")
+        sizes.append(int(n_out))
+    hidden = [a for a, _, _ in layers[:-1]]
+    bad = [a for a in hidden if a in ("softmax", "identity")]
+    if bad:
+        raise ValueError(f"hidden activations must be nonlinear elementwise functions, got {bad}")
+    output = layers[-1][0]
+    if output not in ("identity", "sigmoid", "softmax"):
+        raise ValueError(f"output activation must be identity, sigmoid or softmax, got {output}")
+    return {
+        "sizes": sizes,
+        "activation": hidden,
+        "output": output,
+        "bias": [b for _, _, b in layers],
+    }

@@ -1,0 +1,69 @@
+"""Tests for nnlab.formula: spec -> LaTeX and formula -> spec."""
+
+import numpy as np
+import pytest
+
+import nnlab
+from nnlab import formula as F
+
+
+def test_latex_for_section16_network():
+    net = nnlab.MLP([2, 2, 1], activation="relu", output="sigmoid", bias=[False, True])
+    assert F.latex_layers(net) == [
+        r"h_{1} = \mathrm{ReLU}\left(x W_{1}\right)",
+        r"\hat{y} = \sigma\left(h_{1} W_{2} + b_{2}\right)",
+    ]
+    s = F.latex_scalar(net, names="handout")
+    assert s.startswith(r"\hat{y} = \sigma\left(v_{0} + v_{1}\,\mathrm{ReLU}")
+    assert r"w_{11}\,x_{1} + w_{21}\,x_{2}" in s and r"w_{12}\,x_{1} + w_{22}\,x_{2}" in s
+    assert "b_{" not in s  # no hidden biases
+
+
+def test_composed_and_generic_scalar():
+    net = nnlab.MLP([2, 2, 3, 1], activation=["relu", "tanh"], output="identity")
+    c = F.latex_composed(net)
+    assert c.count(r"\mathrm{ReLU}") == 1 and c.count(r"\tanh") == 1 and r"\sigma" not in c
+    s = F.latex_scalar(net)
+    assert s.count(r"\tanh") == 3 and s.count(r"\mathrm{ReLU}") == 3 * 2
+    assert "w^{(3)}_{31}" in s
+
+
+def test_round_trip_spec_formula_spec():
+    for net in [
+        nnlab.MLP([2, 2, 3, 1], output="sigmoid"),
+        nnlab.MLP([3, 4, 2], activation="tanh", output="softmax", bias=[False, True]),
+    ]:
+        spec = net.spec()
+        x = "x"
+        acts = [*spec["activation"], spec["output"]]
+        for layer, act in enumerate(acts):
+            lin = f"{x} @ W{layer}" + (f" + b{layer}" if spec["bias"][layer] else "")
+            x = lin if act == "identity" else f"{act}({lin})"
+        shapes = {f"W{k}": w.shape for k, w in enumerate(net.W)}
+        assert F.formula_to_spec(x, shapes) == spec
+        rebuilt = nnlab.MLP(**F.formula_to_spec(x, shapes))
+        assert rebuilt.n_parameters == net.n_parameters
+
+
+@pytest.mark.parametrize(
+    "text, shapes, match",
+    [
+        ("relu(x @ W0", {"W0": (2, 2)}, "cannot parse"),
+        ("cos(x @ W0)", {"W0": (2, 2)}, "unknown function"),
+        ("sigmoid(x @ W0)", {}, "no entry"),
+        ("sigmoid(relu(x @ W0) @ W1)", {"W0": (2, 3), "W1": (2, 1)}, "rows"),
+        ("sigmoid(softmax(x @ W0) @ W1)", {"W0": (2, 3), "W1": (3, 1)}, "hidden"),
+        ("relu(x * W0)", {"W0": (2, 2)}, "input @ W"),
+    ],
+)
+def test_formula_errors(text, shapes, match):
+    with pytest.raises(ValueError, match=match):
+        F.formula_to_spec(text, shapes)
+
+
+def test_latex_scalar_rejects_multi_output_and_bad_names():
+    with pytest.raises(ValueError, match="one-output"):
+        F.latex_scalar(nnlab.MLP([2, 3, 2]))
+    with pytest.raises(ValueError, match="names"):
+        F.latex_scalar(nnlab.MLP([2, 3, 1]), names="greek")
+    assert np.isfinite(nnlab.MLP([2, 3, 1]).n_parameters)
