@@ -18,6 +18,8 @@ from .tensor import Tensor, forward_walk, reverse_walk, toposort
 
 def tree_map(fn, tree):
     """Apply ``fn`` to every leaf of nested lists, tuples and dicts."""
+    if type(tree) is list:  # the common case: a flat list of parameter arrays
+        return [tree_map(fn, t) if isinstance(t, list | tuple | dict) else fn(t) for t in tree]
     if isinstance(tree, list | tuple):
         return type(tree)(tree_map(fn, t) for t in tree)
     if isinstance(tree, dict):
@@ -35,7 +37,7 @@ def tree_leaves(tree) -> list:
 
 def _as_float_array(x):
     x = np.asarray(x.value if isinstance(x, Tensor) else x)
-    return x.astype(np.float64) if x.dtype.kind in "biu" else x
+    return x if x.dtype.kind in "fc" else x.astype(np.float64)
 
 
 def _box(tree):

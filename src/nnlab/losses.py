@@ -30,7 +30,7 @@ def _match_targets(pred, y, loss: str) -> np.ndarray:
 
 
 def _check_binary(y, loss: str) -> np.ndarray:
-    if not np.all((y == 0) | (y == 1)):
+    if not ((y == 0) | (y == 1)).all():
         bad = np.unique(y[(y != 0) & (y != 1)])
         raise ValueError(f"{loss}: labels must be 0 or 1, got {bad[:5].tolist()}")
     return y.astype(np.result_type(y, np.float32), copy=False)

@@ -66,7 +66,7 @@ def output_activation(name: str) -> Callable:
 
 def check_finite(x, what: str) -> np.ndarray:
     values = np.asarray(x.value if isinstance(x, Tensor) else x)
-    if values.dtype.kind in "fc" and not np.all(np.isfinite(values)):
+    if values.dtype.kind in "fc" and not np.isfinite(values).all():
         bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
         raise ValueError(f"{what} contains {bad} non-finite value(s) (nan or inf)")
     return values

@@ -17,6 +17,7 @@ parameters, never positional arguments, so every positional argument has a rule.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ def define(name: str, value, vjps, jvps) -> Primitive:
 
 def unbroadcast(g: np.ndarray, like) -> np.ndarray:
     """Sum ``g`` over the axes numpy broadcasting added to ``like``'s shape."""
-    shape = np.shape(like)
+    shape = like.shape if type(like) is np.ndarray else np.shape(like)
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
@@ -69,9 +70,9 @@ def _expand_reduced(g, x, axis, keepdims):
 def _count(x, axis) -> int:
     shape = np.shape(x)
     if axis is None:
-        return int(np.prod(shape))
-    axes = (axis,) if np.ndim(axis) == 0 else axis
-    return int(np.prod([shape[a] for a in axes]))
+        return math.prod(shape)
+    axes = (axis,) if isinstance(axis, int | np.integer) else axis
+    return math.prod(shape[a] for a in axes)
 
 
 def _sigmoid(x):
@@ -215,11 +216,12 @@ sigmoid = define(
     vjps=(lambda g, out, x: g * (out * (1 - out)),),
     jvps=(lambda t, out, x: t * (out * (1 - out)),),
 )
+# softplus' = sigmoid = 1 - exp(-softplus), which expm1 evaluates to full precision.
 softplus = define(
     "softplus",
     lambda x: np.logaddexp(0, x),
-    vjps=(lambda g, out, x: g * _sigmoid(x),),
-    jvps=(lambda t, out, x: t * _sigmoid(x),),
+    vjps=(lambda g, out, x: g * -np.expm1(-out),),
+    jvps=(lambda t, out, x: t * -np.expm1(-out),),
 )
 # ReLU's derivative at exactly 0 is taken as 0 (a subgradient), as most libraries do.
 relu = define(
@@ -254,7 +256,8 @@ sum = define(  # noqa: A001
 )
 mean = define(
     "mean",
-    lambda x, axis=None, keepdims=False: np.mean(x, axis=axis, keepdims=keepdims),
+    # sum / count: np.mean's Python-level wrapper costs more than the sum on small arrays.
+    lambda x, axis=None, keepdims=False: np.sum(x, axis=axis, keepdims=keepdims) / _count(x, axis),
     vjps=(
         lambda g, out, x, axis=None, keepdims=False: np.broadcast_to(
             _expand_reduced(g, x, axis, keepdims) / _count(x, axis), np.shape(x)

@@ -7,6 +7,8 @@ in `primitives`; this module only records the graph and walks it backwards.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from . import primitives as P
@@ -20,7 +22,7 @@ class Tensor:
     ``backward``), ``name`` (optional label used by tables and plots).
     """
 
-    __slots__ = ("value", "grad", "name", "_prim", "_args", "_parents", "_params")
+    __slots__ = ("value", "grad", "name", "_prim", "_args", "_parents", "_params", "_seq")
     # Make numpy defer to our reflected operators: ndarray + Tensor -> Tensor.__radd__.
     __array_ufunc__ = None
 
@@ -35,6 +37,7 @@ class Tensor:
         self._args = ()
         self._parents = ()
         self._params = {}
+        self._seq = next(_creation_order)
 
     # --- introspection -------------------------------------------------------------
     @property
@@ -175,6 +178,11 @@ class Tensor:
         return apply(P.transpose, self, axes=axes)
 
 
+# Every Tensor is created after the Tensors it is computed from, so sorting a graph's
+# nodes by creation number gives a topological order without a recursive search.
+_creation_order = itertools.count()
+
+
 def value_of(x):
     """The plain array behind a Tensor (or the input itself)."""
     return x.value if type(x) is Tensor else x
@@ -182,14 +190,8 @@ def value_of(x):
 
 def apply(prim: P.Primitive, *args, **params):
     """Evaluate ``prim`` on ``args``; record a node if any argument is a Tensor."""
-    values = []
-    parents = []
-    for i, a in enumerate(args):
-        if type(a) is Tensor:
-            values.append(a.value)
-            parents.append((i, a))
-        else:
-            values.append(a)
+    values = [a.value if type(a) is Tensor else a for a in args]
+    parents = [(i, a) for i, a in enumerate(args) if type(a) is Tensor]
     try:
         out = prim.value(*values, **params)
     except ValueError as err:
@@ -205,28 +207,24 @@ def apply(prim: P.Primitive, *args, **params):
     node._args = values
     node._parents = parents
     node._params = params
+    node._seq = next(_creation_order)
     return node
 
 
 def toposort(out: Tensor) -> list[Tensor]:
     """Nodes that ``out`` depends on, each after all of its parents."""
-    order: list[Tensor] = []
-    seen: set[int] = set()
-    stack = [(out, False)]
+    reached = {out}
+    stack = [out]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        # Reversed, so the first argument is visited first: the order reads like the code.
-        for _, parent in reversed(node._parents):
-            if id(parent) not in seen:
-                stack.append((parent, False))
-    return order
+        for _, parent in stack.pop()._parents:
+            if parent not in reached:
+                reached.add(parent)
+                stack.append(parent)
+    return sorted(reached, key=_creation_number)
+
+
+def _creation_number(node: Tensor) -> int:
+    return node._seq
 
 
 def reverse_walk(order: list[Tensor], out: Tensor, seed) -> dict[Tensor, np.ndarray]:

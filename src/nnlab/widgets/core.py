@@ -116,11 +116,14 @@ class SelfCheck:
 
     def __init__(self, prompt: str, expected: float, mistakes: Sequence[Mistake] = (), rtol=1e-3):
         self.prompt, self.expected, self.mistakes, self.rtol = prompt, expected, mistakes, rtol
-        self.answer = W.Text(placeholder="your answer", description="Answer:")
+        # continuous_update=False: the value changes on Enter or leaving the box, not per keystroke.
+        self.answer = W.Text(
+            placeholder="your answer", description="Answer:", continuous_update=False
+        )
         self.button = W.Button(description="Check")
         self.feedback = W.HTML(value="")
         self.button.on_click(lambda _: self.check())
-        self.answer.on_submit(lambda _: self.check())
+        self.answer.observe(lambda _: self.check(), names="value")
 
     def check(self, answer=None) -> tuple[bool, str]:
         """Grade ``answer`` (default: the text box) and show the feedback."""
