@@ -34,6 +34,17 @@ def _vector(a, name):
     return a
 
 
+def _scatter_training(ax, x_train, y_train) -> None:
+    ax.scatter(
+        _vector(x_train, "x_train"),
+        _vector(y_train, "y_train"),
+        s=12,
+        c=COLORS["neutral"],
+        zorder=3,
+        label="training data",
+    )
+
+
 def _scatter_classes(ax, P, y, size=40, labels=True, **kwargs):
     for label in (0, 1):
         rows = np.asarray(y) == label
@@ -79,14 +90,7 @@ def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=
         ax2.plot(x, _vector(output, "output"), color="k", lw=3, alpha=0.35, label="network output")
     ax2.plot(x, total, color="k", lw=1.5, ls="--", label=r"$\sum_j w_j\phi_j + b$")
     if x_train is not None and y_train is not None:
-        ax2.scatter(
-            _vector(x_train, "x_train"),
-            _vector(y_train, "y_train"),
-            s=12,
-            c=COLORS["neutral"],
-            zorder=3,
-            label="training data",
-        )
+        _scatter_training(ax2, x_train, y_train)
     ax2.set(title="last layer: weighted sum of the features", xlabel="$x$")
     ax2.legend(fontsize=6, loc="best", ncol=2)
     return fig
@@ -272,14 +276,7 @@ def plot_fit_comparison(
         if values.shape != x.shape:
             raise ValueError(f"curve {label!r} has {values.size} values but x_grid has {x.size}")
         ax.plot(x, values, color=_LINE_COLORS[i % len(_LINE_COLORS)], lw=1.5, label=label)
-    ax.scatter(
-        _vector(x_train, "x_train"),
-        _vector(y_train, "y_train"),
-        s=12,
-        c=COLORS["neutral"],
-        zorder=3,
-        label="training data",
-    )
+    _scatter_training(ax, x_train, y_train)
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set(xlabel="$x$", ylabel="$y$", title=title or "")

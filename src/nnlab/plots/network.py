@@ -133,6 +133,19 @@ def _edge_fraction(i: int, j: int) -> float:
     return 0.3 if (i + j) % 2 == 0 else 0.7
 
 
+def _edge_label(ax, xy, text: str) -> None:
+    ax.text(
+        *xy,
+        text,
+        ha="center",
+        va="center",
+        fontsize=9,
+        zorder=4,
+        gid="edge_label",
+        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
+    )
+
+
 def draw_network(
     spec,
     edge_labels=None,
@@ -205,16 +218,7 @@ def draw_network(
                 if (layer, i, j) in edge_labels:
                     t = _edge_fraction(i, j)
                     xy = a + t * (b - a)
-                    ax.text(
-                        *xy,
-                        edge_labels[(layer, i, j)],
-                        ha="center",
-                        va="center",
-                        fontsize=9,
-                        zorder=4,
-                        gid="edge_label",
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
-                    )
+                    _edge_label(ax, xy, edge_labels[(layer, i, j)])
         if layer in bias_pos:
             a = bias_pos[layer]
             for j, b in enumerate(pos[layer + 1]):
@@ -229,16 +233,7 @@ def draw_network(
                 )
                 if (layer, "b", j) in edge_labels:
                     xy = a + 0.5 * (b - a)
-                    ax.text(
-                        *xy,
-                        edge_labels[(layer, "b", j)],
-                        ha="center",
-                        va="center",
-                        fontsize=9,
-                        zorder=4,
-                        gid="edge_label",
-                        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
-                    )
+                    _edge_label(ax, xy, edge_labels[(layer, "b", j)])
             s = 0.36
             ax.add_patch(
                 Rectangle(
