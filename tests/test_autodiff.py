@@ -380,3 +380,16 @@ def test_float32_mlp_loss_and_gradients_stay_float32():
     assert all(p.dtype == np.float32 for p in net.parameters())
     assert all(g.dtype == np.float32 for g in grads)
     assert np.isfinite(value)
+
+
+def test_gradients_of_two_arguments_never_share_one_array():
+    # add's VJP hands the same (freshly allocated) array to both of its parents.
+    c = np.array([[1.0, 2.0], [3.0, 4.0]])
+    gx, gy = nnlab.grad(lambda x, y: nnlab.sum((x + y) * c), argnums=(0, 1))(
+        np.ones((2, 2)), np.ones((2, 2))
+    )
+    np.testing.assert_array_equal(gx, c)
+    np.testing.assert_array_equal(gy, c)
+    assert not np.shares_memory(gx, gy)
+    gx += 1
+    np.testing.assert_array_equal(gy, c)

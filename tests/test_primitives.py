@@ -25,7 +25,7 @@ import pytest
 import nnlab
 from nnlab import Tensor
 from nnlab.primitives import PRIMITIVES
-from nnlab.tensor import toposort
+from nnlab.tensor import apply, toposort
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,14 @@ MATMULS = {
 for _label, (_sa, _sb) in MATMULS.items():
     case("matmul", _label, nnlab.matmul, inputs(normal(*_sa), normal(*_sb)))
 case("matmul", "operator", lambda a, b: a @ b, inputs(normal(2, 3), normal(3, 2)))
+AFFINES = {
+    "2d": ((5, 3), (3, 4), (4,)),
+    "1d-input": ((3,), (3, 4), (4,)),
+    "row-bias": ((5, 3), (3, 4), (1, 4)),
+    "scalar-bias": ((5, 3), (3, 4), ()),
+}
+for _label, (_sx, _sw, _sb) in AFFINES.items():
+    case("affine", _label, nnlab.affine, inputs(normal(*_sx), normal(*_sw), normal(*_sb)))
 
 for _label, (_sx, _sy) in BROADCASTS.items():
     case("maximum", _label, nnlab.maximum, untied_pair(_sx, _sy))
@@ -202,6 +210,45 @@ GETITEMS = {
 }
 for _label, _index in GETITEMS.items():
     case("getitem", _label, lambda x, _i=_index: x[_i], inputs(normal(3, 4)))
+
+
+# --- fused losses: the labels are a second differentiable argument (soft labels) -------------
+def _probability_rows(n, k):
+    def make(rng):
+        p = rng.random((n, k)) + 0.1
+        return p / p.sum(axis=1, keepdims=True)
+
+    return make
+
+
+def _uniform(*shape):
+    return lambda rng: rng.uniform(0.05, 0.95, shape)
+
+
+case(
+    "bce_with_logits",
+    "hard-labels",
+    lambda z: nnlab.binary_cross_entropy_with_logits(z, np.array([[0.0], [1.0], [1.0], [0.0]])),
+    inputs(normal(4, 1)),
+)
+case(
+    "bce_with_logits",
+    "soft-labels",
+    lambda z, y: apply(PRIMITIVES["bce_with_logits"], z, y),
+    inputs(normal(3, 2), _uniform(3, 2)),
+)
+case(
+    "softmax_cross_entropy",
+    "integer-labels",
+    lambda z: nnlab.softmax_cross_entropy(z, np.array([2, 0, 1, 2])),
+    inputs(normal(4, 3)),
+)
+case(
+    "softmax_cross_entropy",
+    "soft-labels",
+    lambda z, y: apply(PRIMITIVES["softmax_cross_entropy"], z, y),
+    inputs(normal(4, 3), _probability_rows(4, 3)),
+)
 
 
 @pytest.mark.parametrize("c", CASES, ids=[c.id for c in CASES])

@@ -23,6 +23,7 @@ from .nn import ACTIVATIONS, MLP, get_activation
 from .ops import (
     abs,
     add,
+    affine,
     divide,
     exp,
     leaky_relu,
@@ -72,6 +73,7 @@ __all__ = [
     "Tensor",
     "abs",
     "add",
+    "affine",
     "divide",
     "exp",
     "grad",

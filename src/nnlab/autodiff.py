@@ -8,6 +8,7 @@ tuples and dicts of them; gradients come back in the same structure.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -44,12 +45,24 @@ def _box(tree):
     return tree_map(lambda x: Tensor(_as_float_array(x)), tree)
 
 
-def _grads_of(boxed, adjoints):
+def _grads_of(boxed, adjoints, handed_out: set):
+    """Gradients for the boxed leaves; ``handed_out`` holds ids of arrays already given away."""
+
     def grad_of(t):
         g = adjoints.get(t)
-        # A fresh array: VJPs may return read-only broadcast views or share memory, and
-        # optimisers update gradients in place.
-        return np.zeros_like(t.value) if g is None else np.array(g, dtype=t.value.dtype)
+        if g is None:
+            return np.zeros_like(t.value)
+        # Optimisers update gradients in place, so each must be its own writeable array:
+        # copy views (broadcasts), wrong dtypes and arrays already handed to another leaf.
+        if (
+            type(g) is not np.ndarray
+            or g.dtype != t.value.dtype
+            or not (g.flags.owndata and g.flags.writeable)
+            or id(g) in handed_out
+        ):
+            g = np.array(g, dtype=t.value.dtype)
+        handed_out.add(id(g))
+        return g
 
     return tree_map(grad_of, boxed)
 
@@ -61,7 +74,7 @@ def _argnums_tuple(argnums):
 def _scalar_output(out, fname):
     """The output Tensor (None if f ignored its arguments); raises unless it is a scalar."""
     shape = np.shape(out.value if isinstance(out, Tensor) else out)
-    if int(np.prod(shape)) != 1:
+    if math.prod(shape) != 1:
         raise ValueError(
             f"{fname} needs f to return a scalar, but it returned shape {shape}; "
             "use nnlab.vjp or nnlab.jacobian for vector outputs"
@@ -88,8 +101,9 @@ def value_and_grad(f, argnums=0):
             value, adjoints = np.asarray(result), {}
         else:
             value = out.value
-            adjoints = reverse_walk(toposort(out), out, np.ones_like(value))
-        grads = tuple(_grads_of(boxed[n], adjoints) for n in nums)
+            adjoints = reverse_walk(toposort(out), out, np.ones_like(value), keep_interior=False)
+        handed_out = set()
+        grads = tuple(_grads_of(boxed[n], adjoints, handed_out) for n in nums)
         return np.asarray(value).item(), (grads[0] if isinstance(argnums, int) else grads)
 
     return wrapped
@@ -120,8 +134,9 @@ def vjp(f, *xs):
         g = np.asarray(g, dtype=y.dtype)
         if g.shape != y.shape:
             raise ShapeError(f"vjp: cotangent of shape {g.shape} does not match output {y.shape}")
-        adjoints = reverse_walk(order, out, g) if order else {}
-        grads = tuple(_grads_of(b, adjoints) for b in boxed)
+        adjoints = reverse_walk(order, out, g, keep_interior=False) if order else {}
+        handed_out = {id(g)}  # never return the caller's own cotangent
+        grads = tuple(_grads_of(b, adjoints, handed_out) for b in boxed)
         return grads[0] if len(grads) == 1 else grads
 
     return y, pullback

@@ -37,7 +37,7 @@ def forward(net: MLP, x, params=None) -> Cache:
     z = []
     layers = net.layers(params)
     for layer, (W, b) in enumerate(layers):
-        z.append(ops.matmul(a[-1], W) if b is None else ops.add(ops.matmul(a[-1], W), b))
+        z.append(ops.matmul(a[-1], W) if b is None else ops.affine(a[-1], W, b))
         last = layer == len(layers) - 1
         a.append(output_activation(net.output)(z[-1]) if last else net.hidden[layer].fn(z[-1]))
     return Cache(z, a)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from . import primitives as P
 from .errors import ShapeError, unknown_name
 from .nn import check_finite
-from .tensor import Tensor
+from .tensor import Tensor, apply
 
 
 def _values(x):
@@ -63,11 +64,14 @@ def binary_cross_entropy(p, y):
 
 
 def binary_cross_entropy_with_logits(z, y):
-    """Binary cross-entropy of sigmoid(z), computed as mean(softplus(z) - y z): no overflow."""
+    """Binary cross-entropy of sigmoid(z), computed as mean(softplus(z) - y z): no overflow.
+
+    One fused primitive, whose gradient is (sigmoid(z) - y) / n.
+    """
     y = _check_binary(
         _match_targets(z, y, "binary_cross_entropy_with_logits"), "binary_cross_entropy"
     )
-    return ops.mean(ops.softplus(z) - y * z)
+    return apply(P.bce_with_logits, z, y)
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
@@ -88,7 +92,10 @@ def one_hot(labels, num_classes: int) -> np.ndarray:
 
 
 def softmax_cross_entropy(logits, y):
-    """Mean of -log softmax(logits)[label], with integer labels (n,) or one-hot rows (n, k)."""
+    """Mean of -log softmax(logits)[label], with integer labels (n,) or one-hot rows (n, k).
+
+    One fused primitive, whose gradient is (softmax(logits) - one_hot) / n.
+    """
     shape = np.shape(_values(logits))
     if len(shape) != 2:
         raise ShapeError(f"softmax_cross_entropy: logits must have shape (n, k), got {shape}")
@@ -104,7 +111,7 @@ def softmax_cross_entropy(logits, y):
             f"softmax_cross_entropy: logits have shape {shape} but one-hot labels {y.shape}"
         )
     y = y.astype(np.result_type(_values(logits).dtype, np.float32), copy=False)
-    return ops.mean(ops.logsumexp(logits, axis=1) - ops.sum(logits * y, axis=1))
+    return apply(P.softmax_cross_entropy, logits, y)
 
 
 LOSSES = {

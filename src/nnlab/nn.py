@@ -170,7 +170,7 @@ class MLP:
         layers = self.layers(params)
         for layer, (W, b) in enumerate(layers):
             # ops (not bare @, +) so a wrong shape set by hand gets a ShapeError naming the op.
-            z = ops.matmul(a, W) if b is None else ops.add(ops.matmul(a, W), b)
+            z = ops.matmul(a, W) if b is None else ops.affine(a, W, b)
             a = self.hidden[layer].fn(z) if layer < len(layers) - 1 else z
         return a
 

@@ -39,6 +39,11 @@ def matmul(a, b):
     return apply(P.matmul, a, b)
 
 
+def affine(x, W, b):
+    """``x @ W + b`` as one node (a dense layer); ``b`` broadcasts over the rows."""
+    return apply(P.affine, x, W, b)
+
+
 def maximum(x, y):
     return apply(P.maximum, x, y)
 

@@ -108,15 +108,15 @@ def _as_matrices(g, a, b):
 
 
 def _matmul_vjp_a(g, out, a, b):
-    if np.ndim(a) == 2 and np.ndim(b) == 2:  # the common case, kept cheap
-        return g @ np.transpose(b)
+    if type(b) is np.ndarray and b.ndim == 2 and np.ndim(a) == 2:  # the common case, kept cheap
+        return g @ b.T
     g2, a2, b2 = _as_matrices(g, a, b)
     return unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2).reshape(np.shape(a))
 
 
 def _matmul_vjp_b(g, out, a, b):
-    if np.ndim(a) == 2 and np.ndim(b) == 2:
-        return np.transpose(a) @ g
+    if type(a) is np.ndarray and a.ndim == 2 and np.ndim(b) == 2:
+        return a.T @ g
     g2, a2, b2 = _as_matrices(g, a, b)
     return unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2).reshape(np.shape(b))
 
@@ -189,6 +189,22 @@ matmul = define(
     np.matmul,
     vjps=(_matmul_vjp_a, _matmul_vjp_b),
     jvps=(lambda t, out, a, b: t @ b, lambda t, out, a, b: a @ t),
+)
+# x @ W + b as one node: the dense layer every MLP is made of. Fusing it halves the nodes
+# (and the bookkeeping per node) of a network's graph; the rules are matmul's and add's.
+affine = define(
+    "affine",
+    lambda x, W, b: np.matmul(x, W) + b,
+    vjps=(
+        lambda g, out, x, W, b: _matmul_vjp_a(g, out, x, W),
+        lambda g, out, x, W, b: _matmul_vjp_b(g, out, x, W),
+        lambda g, out, x, W, b: unbroadcast(g, b),
+    ),
+    jvps=(
+        lambda t, out, x, W, b: t @ W,
+        lambda t, out, x, W, b: x @ t,
+        lambda t, out, x, W, b: t,
+    ),
 )
 maximum = define(
     "maximum",
@@ -284,6 +300,57 @@ logsumexp = define(
         lambda t, out, x, axis=None, keepdims=False: np.sum(
             t * np.exp(x - _expand_reduced(out, x, axis, keepdims)), axis=axis, keepdims=keepdims
         ),
+    ),
+)
+
+# --- fused losses ---------------------------------------------------------------------
+# Each is a mean over its entries (rows for softmax cross-entropy). They are primitives for
+# the reason frameworks fuse them: the gradient (sigmoid(z) - y, softmax(z) - y) is simpler
+# and more accurate than the chain of its pieces, and one node is cheaper than five.
+
+
+def _bce_with_logits(z, y):
+    return np.mean(np.logaddexp(0, z) - y * z)
+
+
+bce_with_logits = define(
+    "bce_with_logits",
+    _bce_with_logits,
+    vjps=(
+        lambda g, out, z, y: unbroadcast(g * (_sigmoid(z) - y), z) / z.size,
+        lambda g, out, z, y: unbroadcast(-g * np.broadcast_to(z, np.shape(y)), y) / np.size(z),
+    ),
+    jvps=(
+        lambda t, out, z, y: np.sum(t * (_sigmoid(z) - y)) / np.size(z),
+        lambda t, out, z, y: -np.sum(t * z) / np.size(z),
+    ),
+)
+
+
+def _log_softmax(z):
+    return z - _logsumexp(z, axis=1, keepdims=True)
+
+
+def _softmax_cross_entropy(z, target):
+    return -np.sum(target * _log_softmax(z)) / z.shape[0]
+
+
+softmax_cross_entropy = define(
+    "softmax_cross_entropy",
+    _softmax_cross_entropy,
+    vjps=(
+        # d/dz of -sum(target * log_softmax(z)) is softmax(z) * rowsum(target) - target.
+        lambda g, out, z, target: (
+            g * (_softmax(z, axis=1) * np.sum(target, axis=1, keepdims=True) - target) / z.shape[0]
+        ),
+        lambda g, out, z, target: -g * _log_softmax(z) / z.shape[0],
+    ),
+    jvps=(
+        lambda t, out, z, target: (
+            np.sum(t * (_softmax(z, axis=1) * np.sum(target, axis=1, keepdims=True) - target))
+            / z.shape[0]
+        ),
+        lambda t, out, z, target: -np.sum(t * _log_softmax(z)) / z.shape[0],
     ),
 )
 

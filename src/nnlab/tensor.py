@@ -227,17 +227,27 @@ def _creation_number(node: Tensor) -> int:
     return node._seq
 
 
-def reverse_walk(order: list[Tensor], out: Tensor, seed) -> dict[Tensor, np.ndarray]:
-    """Adjoints d(out)/d(node) for every node, by one backward sweep of the VJP rules."""
+def reverse_walk(
+    order: list[Tensor], out: Tensor, seed, keep_interior: bool = True
+) -> dict[Tensor, np.ndarray]:
+    """Adjoints d(out)/d(node) for every node, by one backward sweep of the VJP rules.
+
+    With ``keep_interior=False`` only the leaves' adjoints are returned, and each interior
+    adjoint is freed as soon as it has been passed on, as a hand-written backward pass
+    does: less memory alive at once, and buffers reused while still in cache.
+    """
     adjoints = {out: seed}
+    adjoint_of = adjoints.get  # this loop runs once per node per step: keep lookups local
     for node in reversed(order):
-        g = adjoints.get(node)
-        if g is None or node._prim is None:
+        if node._prim is None:
             continue
-        vjps = node._prim.vjps
+        g = adjoint_of(node) if keep_interior else adjoints.pop(node, None)
+        if g is None:
+            continue
+        vjps, args, params, value = node._prim.vjps, node._args, node._params, node.value
         for i, parent in node._parents:
-            contribution = vjps[i](g, node.value, *node._args, **node._params)
-            previous = adjoints.get(parent)
+            contribution = vjps[i](g, value, *args, **params)
+            previous = adjoint_of(parent)
             adjoints[parent] = contribution if previous is None else previous + contribution
     return adjoints
 
