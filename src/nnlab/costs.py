@@ -1,0 +1,201 @@
+"""What a Jacobian costs in forward and in reverse mode (chapter 10).
+
+For f: R^n -> R^m, forward mode needs one pass per input (n), reverse mode one pass per
+output (m). The functions here read those pass counts from `nnlab.jacobian`, count the work
+deterministically (rule applications = passes x edges of the traced graph: every pass
+applies one JVP or VJP rule per edge), measure wall-clock times (machine-dependent), and
+count what reverse mode has to keep in memory (the traced nodes and their values).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import ops
+from .autodiff import jacobian
+from .tensor import Tensor, toposort
+
+MODES = ("forward", "reverse")
+
+
+def tanh_layer(n: int, m: int, seed: int = 0):
+    """The test family f(x) = tanh(A x), A of shape (m, n) with seeded N(0, 1/n) entries.
+
+    Returns ``(f, x)``: the function R^n -> R^m and a seeded point x in R^n.
+    """
+    for name, value in (("n", n), ("m", m)):
+        if not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"tanh_layer: {name} must be a positive integer, got {value!r}")
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((m, n)) / np.sqrt(n)
+    x = rng.standard_normal(n)
+
+    def f(v):
+        return ops.tanh(ops.matmul(A, v))
+
+    return f, x
+
+
+@dataclass(frozen=True)
+class GraphSize:
+    """The traced graph of one evaluation: ``nodes`` (inputs included), ``edges`` (parent
+    links, one per rule application in a pass) and ``stored`` (floats held by all nodes)."""
+
+    nodes: int
+    edges: int
+    stored: int
+
+
+def graph_size(f, x) -> GraphSize:
+    """Trace ``f`` once at ``x`` and count its nodes, edges and stored floats."""
+    leaf = Tensor(np.asarray(x, dtype=np.float64))
+    out = f(leaf)
+    if not isinstance(out, Tensor):
+        raise ValueError("graph_size: f does not depend on x, so there is no graph")
+    order = toposort(out)
+    edges = sum(len(t._parents) for t in order)
+    stored = sum(int(t.value.size) for t in order)
+    return GraphSize(nodes=len(order), edges=edges, stored=stored)
+
+
+@dataclass(frozen=True)
+class JacobianCost:
+    """Deterministic costs of the full Jacobian of f: R^n -> R^m, both ways."""
+
+    n: int
+    m: int
+    forward_passes: int
+    reverse_passes: int
+    edges: int
+    forward_rules: int
+    reverse_rules: int
+    agree: bool
+
+    @property
+    def cheaper(self) -> str:
+        if self.forward_passes == self.reverse_passes:
+            return "tie"
+        return "forward" if self.forward_passes < self.reverse_passes else "reverse"
+
+
+def jacobian_cost(f, x) -> JacobianCost:
+    """Compute the Jacobian both ways with `nnlab.jacobian` and count passes and rule uses.
+
+    ``agree`` says whether the two Jacobians are equal (to 1e-10), a check that both modes
+    computed the same thing.
+    """
+    fwd = jacobian(f, x, mode="forward")
+    rev = jacobian(f, x, mode="reverse")
+    size = graph_size(f, x)
+    n = int(np.size(x))
+    m = int(np.size(fwd.jacobian)) // n
+    return JacobianCost(
+        n=n,
+        m=m,
+        forward_passes=fwd.passes,
+        reverse_passes=rev.passes,
+        edges=size.edges,
+        forward_rules=fwd.passes * size.edges,
+        reverse_rules=rev.passes * size.edges,
+        agree=bool(np.allclose(fwd.jacobian, rev.jacobian, rtol=1e-10, atol=1e-12)),
+    )
+
+
+def passes_from_shapes(n: int, m: int) -> dict:
+    """Pass counts for f: R^n -> R^m without running anything: forward n, reverse m."""
+    return {"n": n, "m": m, "forward": n, "reverse": m,
+            "cheaper": "tie" if n == m else ("forward" if n < m else "reverse")}  # fmt: skip
+
+
+def time_jacobian(f, x, mode: str, repeats: int = 3) -> float:
+    """Best-of-``repeats`` wall-clock seconds for the full Jacobian (machine-dependent)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
+    if repeats < 1:
+        raise ValueError(f"time_jacobian: repeats must be at least 1, got {repeats}")
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        jacobian(f, x, mode=mode)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    n: int
+    m: int
+    cost: JacobianCost
+    forward_seconds: float | None = None
+    reverse_seconds: float | None = None
+
+
+def sweep(ns, m: int, seed: int = 0, timed: bool = False, repeats: int = 3) -> list[SweepPoint]:
+    """Jacobians of `tanh_layer` (n, m) for each n in ``ns`` at a fixed m.
+
+    Counts are always computed; times only with ``timed=True``.
+    """
+    points = []
+    for n in ns:
+        f, x = tanh_layer(int(n), int(m), seed)
+        cost = jacobian_cost(f, x)
+        fs = rs = None
+        if timed:
+            fs = time_jacobian(f, x, "forward", repeats)
+            rs = time_jacobian(f, x, "reverse", repeats)
+        points.append(SweepPoint(int(n), int(m), cost, fs, rs))
+    return points
+
+
+def crossover(points: list[SweepPoint], key: str = "rules") -> int | None:
+    """The first n at which forward mode stops being cheaper (by ``"rules"`` or ``"seconds"``)."""
+    for p in points:
+        if key == "rules":
+            fwd, rev = p.cost.forward_rules, p.cost.reverse_rules
+        elif key == "seconds":
+            if p.forward_seconds is None:
+                raise ValueError("crossover: these points were not timed (use timed=True)")
+            fwd, rev = p.forward_seconds, p.reverse_seconds
+        else:
+            raise ValueError(f"unknown key {key!r}; valid keys: 'rules', 'seconds'")
+        if fwd >= rev:
+            return p.n
+    return None
+
+
+def flat_loss(net, X, y, loss) -> tuple:
+    """``(f, theta)``: the loss as a function of one flat parameter vector, for `jacobian`.
+
+    ``loss(pred, y)`` is an nnlab loss (e.g. `nnlab.mse`); ``theta`` holds
+    ``net.parameters()`` flattened in order, and f slices it back into the layer shapes
+    (slicing a Tensor keeps the graph, so both modes work).
+    """
+    params = net.parameters()
+    shapes = [np.shape(p) for p in params]
+    sizes = [int(np.prod(s)) for s in shapes]
+    theta = np.concatenate([np.ravel(p) for p in params]).astype(np.float64)
+    bounds = np.cumsum([0, *sizes])
+
+    def f(t):
+        pieces = [t[bounds[k] : bounds[k + 1]].reshape(shapes[k]) for k in range(len(shapes))]
+        return loss(net.apply(pieces, X), y)
+
+    return f, theta
+
+
+@dataclass(frozen=True)
+class TraceMemory:
+    """What a reverse pass keeps from the forward pass: ``nodes`` computed by operations
+    (inputs excluded) and ``floats``, the numbers they hold."""
+
+    nodes: int
+    floats: int
+
+
+def trace_memory(graph) -> TraceMemory:
+    """Count the intermediate nodes of an `nnlab.trace` Graph and the floats they store."""
+    inner = [n for n in graph.nodes if n.index not in graph.inputs]
+    return TraceMemory(nodes=len(inner), floats=int(sum(np.size(n.value) for n in inner)))

@@ -1,0 +1,241 @@
+"""Drawing a traced computational graph (`nnlab.trace`) with both modes' numbers on it.
+
+Three views of one `Graph` of scalar nodes, all numbers read from the engine:
+
+- ``"values"``: each node's value, each edge's local derivative d(child)/d(parent);
+- ``"forward"``: each node's tangent d(node)/d(seed input), one forward pass
+  (``graph.tangents(wrt)``), arrows pointing from parents to children;
+- ``"reverse"``: each node's adjoint d(output)/d(node), one reverse pass
+  (``graph.adjoints()``), arrows pointing from children back to parents.
+
+`draw_three_panels` puts the three side by side, as in the handout's Figure 2 (after Olah).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from .. import primitives as P
+from ..trace import Graph
+from .style import COLORS, new_figure
+
+MODES = ("values", "forward", "reverse")
+ROW_GAP = 1.5  # vertical distance between nodes of one column
+COL_GAP = 1.4  # horizontal distance between columns
+
+
+def _check_scalar(graph: Graph) -> None:
+    if not isinstance(graph, Graph):
+        raise TypeError(f"expected an nnlab.trace Graph, got {type(graph).__name__}")
+    big = [n.name for n in graph.nodes if np.size(n.value) != 1]
+    if big:
+        raise ValueError(
+            f"graph drawing needs scalar nodes; these hold arrays: {big} "
+            "(trace a scalar version of the function)"
+        )
+
+
+def edge_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
+    """Local derivative d(child)/d(parent) of every edge, keyed ``(parent, child)`` by index.
+
+    Each is the primitive's forward-mode (JVP) rule applied to a unit tangent, with the
+    other parents held fixed; a parent used twice by one child (``x * x``) gets the sum.
+    """
+    _check_scalar(graph)
+    # The Graph keeps the traced Tensors; their primitive, arguments and parameters give
+    # the local derivatives (nnlab.trace has no public accessor for them).
+    tensors = graph._order
+    index = {t: i for i, t in enumerate(tensors)}
+    out: dict[tuple[int, int], float] = {}
+    for child_index, t in enumerate(tensors):
+        prim: P.Primitive | None = t._prim
+        if prim is None:
+            continue
+        for slot, parent in t._parents:
+            unit = np.ones_like(parent.value)
+            d = prim.jvps[slot](unit, t.value, *t._args, **t._params)
+            key = (index[parent], child_index)
+            out[key] = out.get(key, 0.0) + float(np.sum(d))
+    return out
+
+
+def children(graph: Graph) -> dict[int, list[int]]:
+    """For each node index, the indices of the nodes that use it (each listed once)."""
+    kids: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
+    for node in graph.nodes:
+        for p in dict.fromkeys(node.parents):
+            kids[p].append(node.index)
+    return kids
+
+
+def layout(graph: Graph, positions: dict[str, tuple[float, float]] | None = None) -> dict:
+    """``{index: (x, y)}``: column = longest path from an input, rows spread within a column.
+
+    ``positions`` (by node name) overrides the automatic place of any node.
+    """
+    depth: dict[int, int] = {}
+    for node in graph.nodes:
+        depth[node.index] = 1 + max((depth[p] for p in node.parents), default=-1)
+    columns: dict[int, list[int]] = {}
+    for i, d in depth.items():
+        columns.setdefault(d, []).append(i)
+    pos: dict[int, tuple[float, float]] = {}
+    for d in sorted(columns):
+        members = columns[d]
+        if d > 0:  # order by the mean height of the parents: fewer crossings
+
+            def mean_parent_y(i):
+                ys = [pos[p][1] for p in graph.nodes[i].parents]
+                return -float(np.mean(ys))
+
+            members = sorted(members, key=mean_parent_y)
+        k = len(members)
+        for r, i in enumerate(members):
+            pos[i] = (COL_GAP * d, ROW_GAP * ((k - 1) / 2 - r))
+    for name, xy in (positions or {}).items():
+        pos[graph[name].index] = (float(xy[0]), float(xy[1]))
+    return pos
+
+
+_LABEL_BOX = dict(boxstyle="square,pad=0.05", fc="white", ec="none", alpha=0.85)
+
+
+def _num(x: float, precision: int) -> str:
+    return f"{round(float(x), precision) + 0.0:.{precision}f}"  # never "-0.000"
+
+
+def _node_color(graph: Graph, i: int) -> str:
+    if i in graph.inputs:
+        return COLORS["input"]
+    if i == graph.output:
+        return COLORS["output"]
+    return COLORS["hidden"]
+
+
+def draw_graph(
+    graph: Graph,
+    mode: str = "values",
+    wrt=0,
+    ax=None,
+    positions: dict[str, tuple[float, float]] | None = None,
+    precision: int = 3,
+    title: str | None = None,
+):
+    """Draw ``graph`` in one of `MODES` on ``ax`` (a new figure if None); returns the Figure.
+
+    ``wrt`` (input position or name) is the forward-mode seed; ``precision`` the decimals.
+    Every node shows its name and value; edges show d(child)/d(parent). ``"forward"``
+    adds each node's tangent (blue), ``"reverse"`` each node's adjoint (red).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
+    _check_scalar(graph)
+    edges = edge_derivatives(graph)
+    pos = layout(graph, positions)
+    if ax is None:
+        xs = [p[0] for p in pos.values()]
+        fig, ax = new_figure(width=1.6 + 1.7 * (max(xs) - min(xs)), height=3.4)
+    else:
+        fig = ax.figure
+    out_name = graph.nodes[graph.output].name
+    seed_name = _seed_name(graph, wrt)
+    if mode == "forward":
+        extra = [float(t) for t in graph.tangents(wrt)]
+        colour, arrow = COLORS["forward"], "forward"
+        default_title = f"forward mode, seeded at {seed_name}: d(node)/d{seed_name}"
+    elif mode == "reverse":
+        extra = [float(a) for a in graph.adjoints()]
+        colour, arrow = COLORS["reverse"], "reverse"
+        default_title = f"reverse mode from {out_name}: d{out_name}/d(node)"
+    else:
+        extra, colour, arrow = None, COLORS["neutral"], "forward"
+        default_title = "values and edge derivatives"
+    radius = 0.24
+    for (p, c), d in edges.items():
+        (x0, y0), (x1, y1) = pos[p], pos[c]
+        start, end = ((x0, y0), (x1, y1)) if arrow == "forward" else ((x1, y1), (x0, y0))
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                arrowstyle="-|>",
+                mutation_scale=13,
+                lw=1.4,
+                color=colour,
+                shrinkA=radius * 72 * 1.05,
+                shrinkB=radius * 72 * 1.05,
+                alpha=0.85,
+            )  # fmt: skip
+        )
+        mx, my = x0 + 0.5 * (x1 - x0), y0 + 0.5 * (y1 - y0)
+        ax.text(
+            mx, my, _num(d, precision), ha="center", va="center",
+            fontsize=9, color=COLORS["neutral"], family="monospace",
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="#bbbbbb", lw=0.6),
+        )  # fmt: skip
+    for node in graph.nodes:
+        x, y = pos[node.index]
+        col = _node_color(graph, node.index)
+        ax.add_patch(Circle((x, y), radius, facecolor=col, alpha=0.3, edgecolor=col, lw=1.6))
+        ax.text(x, y, node.name, ha="center", va="center", fontsize=11, weight="bold")
+        ax.text(
+            x, y + radius + 0.06, f"{node.name} = {_num(node.value, precision)}",
+            ha="center", va="bottom", fontsize=8.5, family="monospace", bbox=_LABEL_BOX,
+        )  # fmt: skip
+        if extra is not None:
+            label = (
+                f"d{node.name}/d{seed_name} = {_num(extra[node.index], precision)}"
+                if mode == "forward"
+                else f"d{out_name}/d{node.name} = {_num(extra[node.index], precision)}"
+            )
+            ax.text(
+                x, y - radius - 0.06, label, ha="center", va="top", fontsize=8.5,
+                color=colour, family="monospace", weight="bold", bbox=_LABEL_BOX,
+            )  # fmt: skip
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title if title is not None else default_title, fontsize=10)
+    return fig
+
+
+def _seed_name(graph: Graph, wrt) -> str:
+    if isinstance(wrt, str):
+        node = graph[wrt]
+        if node.index not in graph.inputs:
+            raise ValueError(f"forward seed {wrt!r} is not an input; inputs: {input_names(graph)}")
+        return wrt
+    if not 0 <= int(wrt) < len(graph.inputs):
+        raise ValueError(f"forward seed {wrt!r} out of range; inputs: {input_names(graph)}")
+    return graph.nodes[graph.inputs[int(wrt)]].name
+
+
+def input_names(graph: Graph) -> list[str]:
+    return [graph.nodes[i].name for i in graph.inputs]
+
+
+def draw_three_panels(
+    graph: Graph,
+    wrt=0,
+    positions: dict[str, tuple[float, float]] | None = None,
+    precision: int = 3,
+    panel_width: float | None = None,
+    stacked: bool = False,
+):
+    """Values, forward mode (seeded at ``wrt``) and reverse mode side by side (or one above
+    the other with ``stacked=True``, for wide graphs); returns the Figure."""
+    _check_scalar(graph)
+    pos = layout(graph, positions)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    width = panel_width or 1.6 + 1.0 * (max(xs) - min(xs))
+    height = 1.6 + 0.9 * (max(ys) - min(ys))
+    grid = {"nrows": 3} if stacked else {"ncols": 3}
+    fig, axes = new_figure(width=width, height=height, **grid)
+    for ax, mode in zip(axes, MODES, strict=True):
+        draw_graph(graph, mode, wrt=wrt, ax=ax, positions=positions, precision=precision)
+    return fig
