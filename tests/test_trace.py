@@ -119,3 +119,20 @@ def test_vector_inputs():
     np.testing.assert_array_equal(g.adjoints()[0], [3.0, 4.0])
     np.testing.assert_array_equal(g.adjoints()[1], [1.0, 2.0])
     assert float(g.tangents(0)[g.output]) == 7.0  # all-ones direction: 3 + 4
+
+
+def test_edge_derivatives_of_the_figure_2_graph():
+    def e(a, b):
+        return ((a + b).named("c") * (b + 1).named("d")).named("e")
+
+    g = nnlab.trace(e, 2.0, 1.0, names=["a", "b"])
+    idx = {node.name: node.index for node in g.nodes}
+    local = g.edge_derivatives()
+    expected = {("a", "c"): 1, ("b", "c"): 1, ("b", "d"): 1, ("c", "e"): 2, ("d", "e"): 3}
+    assert local == {(idx[p], idx[c]): float(v) for (p, c), v in expected.items()}
+
+
+def test_edge_derivatives_need_scalar_nodes():
+    g = nnlab.trace(lambda x: nnlab.sum(x * x), np.ones(3))
+    with pytest.raises(ValueError, match="scalar"):
+        g.edge_derivatives()

@@ -81,6 +81,26 @@ class Graph:
     def _or_zero(x, t):
         return np.zeros_like(t.value) if x is None else np.asarray(x)
 
+    def edge_derivatives(self) -> dict[tuple[int, int], float]:
+        """Local derivative d(child)/d(parent) of every edge, keyed ``(parent, child)``.
+
+        For graphs of scalars (the hand-drawn kind). Each is the primitive's JVP rule
+        applied to a unit tangent with the other parents held fixed; a parent used twice
+        by one child (``x * x``) gets the sum of both uses.
+        """
+        if any(t.value.size != 1 for t in self._order):
+            raise ValueError(
+                "edge_derivatives: every node must be a scalar for one number per edge"
+            )
+        index = {t: i for i, t in enumerate(self._order)}
+        local: dict[tuple[int, int], float] = {}
+        for child, t in enumerate(self._order):
+            for slot, parent in t._parents:
+                d = t._prim.jvps[slot](np.ones_like(parent.value), t.value, *t._args, **t._params)
+                key = (index[parent], child)
+                local[key] = local.get(key, 0.0) + float(np.sum(d))
+        return local
+
     def table(self, wrt=0, precision: int = 4) -> str:
         """A fixed-precision text table: node, op, parents, value, tangent, adjoint."""
         tangents, adjoints = self.tangents(wrt), self.adjoints()

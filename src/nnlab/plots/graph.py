@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from .. import primitives as P
 from ..trace import Graph
 from .style import COLORS, new_figure
 
@@ -43,21 +42,7 @@ def edge_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
     other parents held fixed; a parent used twice by one child (``x * x``) gets the sum.
     """
     _check_scalar(graph)
-    # The Graph keeps the traced Tensors; their primitive, arguments and parameters give
-    # the local derivatives (nnlab.trace has no public accessor for them).
-    tensors = graph._order
-    index = {t: i for i, t in enumerate(tensors)}
-    out: dict[tuple[int, int], float] = {}
-    for child_index, t in enumerate(tensors):
-        prim: P.Primitive | None = t._prim
-        if prim is None:
-            continue
-        for slot, parent in t._parents:
-            unit = np.ones_like(parent.value)
-            d = prim.jvps[slot](unit, t.value, *t._args, **t._params)
-            key = (index[parent], child_index)
-            out[key] = out.get(key, 0.0) + float(np.sum(d))
-    return out
+    return graph.edge_derivatives()
 
 
 def children(graph: Graph) -> dict[int, list[int]]:
