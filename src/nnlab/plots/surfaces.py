@@ -1,0 +1,239 @@
+"""2-D loss surfaces: values and gradient norms on a grid, contour + 3-D views with
+optimisation paths, gradient-norm maps, Hessian-eigenvalue labels and per-step / per-layer curves.
+
+`surface` computes (pure numbers, testable against the engine); the ``plot_*`` functions draw
+what it computed. All return pyplot-free Figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from ..autodiff import value_and_grad
+from .style import COLORS
+
+_PATH_COLORS = ["#ff7f0e", "#d62728", "#e377c2", "#17becf", "#bcbd22", "#8c564b"]
+_MARKERS = ["*", "X", "P", "D", "s", "o"]
+
+
+def surface(f, xs, ys) -> tuple[np.ndarray, np.ndarray]:
+    """``(Z, G)`` on the grid: ``Z[i, j] = f(p)`` and ``G[i, j] = ||grad f(p)||`` at
+    ``p = (xs[j], ys[i])`` (rows: ys). ``f`` takes one array of two parameters."""
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
+        raise ValueError("surface: xs and ys must be 1-D grids with at least two points each")
+    if not callable(f):
+        raise TypeError(f"surface: expected a function of two parameters, got {type(f).__name__}")
+    vg = value_and_grad(f)
+    Z = np.empty((ys.size, xs.size))
+    G = np.empty_like(Z)
+    for i, y in enumerate(ys):
+        for j, x in enumerate(xs):
+            value, g = vg(np.array([x, y]))
+            Z[i, j] = value
+            G[i, j] = float(np.linalg.norm(np.asarray(g, dtype=np.float64)))
+    return Z, G
+
+
+def _check_grid(xs, ys, Z, where):
+    xs, ys, Z = (np.asarray(v, dtype=np.float64) for v in (xs, ys, Z))
+    if Z.shape != (ys.size, xs.size):
+        raise ValueError(
+            f"{where}: values have shape {Z.shape}, expected (len(ys), len(xs)) = "
+            f"{(ys.size, xs.size)}"
+        )
+    return xs, ys, Z
+
+
+def _as_path(path, label):
+    arr = np.asarray(path, dtype=np.float64)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"path {label!r} must be a list of (x, y) points, got shape {arr.shape}")
+    return arr
+
+
+def eigen_label(eigenvalues, precision: int = 3) -> str:
+    """``"λ = -0.078, 0.345"``: a point's Hessian eigenvalues, for an annotation."""
+    values = np.atleast_1d(np.asarray(eigenvalues, dtype=np.float64))
+    return "λ = " + ", ".join(f"{v:.{precision}f}" for v in values)
+
+
+def _draw_points(ax, points, annotate=True):
+    for k, (label, spec) in enumerate((points or {}).items()):
+        if len(spec) not in (2, 3):
+            raise ValueError(f"point {label!r} must be (x, y) or (x, y, eigenvalues)")
+        x, y = spec[0], spec[1]
+        ax.plot(
+            [x], [y], _MARKERS[k % len(_MARKERS)], ms=12, color="white",
+            markeredgecolor="black", label=label, zorder=5,
+        )  # fmt: skip
+        if annotate and len(spec) == 3:
+            ax.annotate(
+                eigen_label(spec[2]), (x, y), xytext=(8, -14), textcoords="offset points",
+                fontsize=8, color="black", zorder=6,
+                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.85, "lw": 0},
+            )  # fmt: skip
+
+
+def _draw_paths(ax, paths):
+    for k, (label, path) in enumerate((paths or {}).items()):
+        arr = _as_path(path, label)
+        colour = _PATH_COLORS[k % len(_PATH_COLORS)]
+        ax.plot(arr[:, 0], arr[:, 1], "-", color=colour, lw=1.6, label=label, zorder=4)
+        ax.plot([arr[0, 0]], [arr[0, 1]], "o", color=colour, ms=5, markeredgecolor="black",
+                zorder=4)  # fmt: skip
+
+
+def plot_surface(
+    xs,
+    ys,
+    Z,
+    paths: Mapping[str, Sequence] | None = None,
+    points: Mapping[str, tuple] | None = None,
+    view: str = "both",
+    log: bool = False,
+    levels: int = 30,
+    title: str = "Loss surface",
+    xlabel: str = "$w_1$",
+    ylabel: str = "$w_2$",
+) -> Figure:
+    """Contour map (and, with ``view="both"``, a 3-D surface beside it) of ``Z`` (rows: ys).
+
+    ``paths`` maps a label to a sequence of ``(x, y)`` points (an optimiser's trajectory; a dot
+    marks its start). ``points`` maps a label to ``(x, y)`` or ``(x, y, eigenvalues)``; with
+    eigenvalues the point is annotated with them. ``log=True`` shows ``log10(Z)``.
+    """
+    if view not in ("both", "contour", "3d"):
+        raise ValueError(f"plot_surface: view must be 'both', 'contour' or '3d', got {view!r}")
+    xs, ys, Z = _check_grid(xs, ys, Z, "plot_surface")
+    shown = np.log10(np.maximum(Z, 1e-12)) if log else Z
+    bar_label = "log10 loss" if log else "loss"
+    ncols = 2 if view == "both" else 1
+    fig = Figure(figsize=(5.2 * ncols, 4.2), dpi=110, layout="constrained")
+    if view in ("both", "contour"):
+        ax = fig.add_subplot(1, ncols, 1)
+        filled = ax.contourf(xs, ys, shown, levels=levels, cmap="viridis")
+        ax.contour(xs, ys, shown, levels=levels, colors="white", linewidths=0.3, alpha=0.5)
+        fig.colorbar(filled, ax=ax, label=bar_label)
+        _draw_paths(ax, paths)
+        _draw_points(ax, points)
+        ax.set_xlim(xs[0], xs[-1])
+        ax.set_ylim(ys[0], ys[-1])
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=10)
+        if paths or points:
+            ax.legend(fontsize=7, loc="best", framealpha=0.85)
+    if view in ("both", "3d"):
+        ax3 = fig.add_subplot(1, ncols, ncols, projection="3d")
+        xx, yy = np.meshgrid(xs, ys)
+        ax3.plot_surface(xx, yy, shown, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
+        ax3.set_xlabel(xlabel)
+        ax3.set_ylabel(ylabel)
+        ax3.set_zlabel(bar_label)
+        ax3.view_init(elev=35, azim=-120)
+        ax3.set_title(title if view == "3d" else "the same, in 3-D", fontsize=10)
+    return fig
+
+
+def plot_gradient_map(
+    xs,
+    ys,
+    G,
+    paths: Mapping[str, Sequence] | None = None,
+    points: Mapping[str, tuple] | None = None,
+    title: str = "Gradient norm",
+    xlabel: str = "$w_1$",
+    ylabel: str = "$w_2$",
+    ax=None,
+) -> Figure:
+    """Heatmap of ``log10 ||grad L||``: dark where the surface is flat (minima, saddles and
+    plateaus all look alike here, which is why a small gradient alone does not say which)."""
+    xs, ys, G = _check_grid(xs, ys, G, "plot_gradient_map")
+    if ax is None:
+        fig = Figure(figsize=(5.2, 4.2), dpi=110, layout="constrained")
+        ax = fig.add_subplot(1, 1, 1)
+    else:
+        fig = ax.figure
+    mesh = ax.pcolormesh(xs, ys, np.log10(np.maximum(G, 1e-12)), cmap="magma", shading="auto")
+    fig.colorbar(mesh, ax=ax, label="log10 ||gradient||")
+    _draw_paths(ax, paths)
+    _draw_points(ax, points, annotate=False)
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    if paths or points:
+        ax.legend(fontsize=7, loc="best", framealpha=0.85)
+    return fig
+
+
+def plot_traces(
+    series: Mapping[str, Sequence[float]],
+    log: bool = True,
+    title: str = "",
+    xlabel: str = "step",
+    ylabel: str = "loss",
+    marks: Mapping[str, float] | None = None,
+    ax=None,
+) -> Figure:
+    """One line per entry of ``series`` (label -> values per step), log y-axis by default;
+    ``marks`` (label -> step) draws dotted vertical lines (e.g. where a plateau ends)."""
+    if not series:
+        raise ValueError("plot_traces: series is empty")
+    if ax is None:
+        fig = Figure(figsize=(5.4, 3.4), dpi=110, layout="constrained")
+        ax = fig.add_subplot(1, 1, 1)
+    else:
+        fig = ax.figure
+    for k, (label, values) in enumerate(series.items()):
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"plot_traces: series {label!r} must be a non-empty 1-D sequence")
+        ax.plot(np.arange(values.size), values, lw=1.8, label=label,
+                color=_PATH_COLORS[k % len(_PATH_COLORS)] if k < 5 else None)  # fmt: skip
+    for label, step in (marks or {}).items():
+        ax.axvline(step, ls=":", color=COLORS["neutral"], lw=1.2)
+        ax.annotate(label, (step, 0.95), xycoords=("data", "axes fraction"), fontsize=8,
+                    xytext=(3, 0), textcoords="offset points", va="top")  # fmt: skip
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_layer_norms(
+    norms: Mapping[str, Sequence[float]],
+    title: str = "Gradient norm per layer",
+    ylabel: str = r"$\|\partial L / \partial W_l\|$",
+) -> Figure:
+    """Per-layer values (layer 1 = next to the input) on a log axis, one line per network."""
+    if not norms:
+        raise ValueError("plot_layer_norms: norms is empty")
+    fig = Figure(figsize=(5.4, 3.4), dpi=110, layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    for k, (label, values) in enumerate(norms.items()):
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 1 or values.size == 0 or np.any(values <= 0):
+            raise ValueError(
+                f"plot_layer_norms: {label!r} needs a 1-D list of positive values (log axis)"
+            )
+        layers = np.arange(1, values.size + 1)
+        ax.plot(layers, values, "o-", lw=1.8, label=label, color=_PATH_COLORS[k % 5])
+    ax.set_yscale("log")
+    ax.set_xlabel("layer $l$ (1 = next to the input)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return fig
