@@ -250,6 +250,18 @@ def _repeats(repeats) -> int:
     return int(repeats)
 
 
+def _column_drop(f, X, y, replace, repeats: int, threshold: float):
+    """Accuracy on ``X``, and mean accuracy with each column j swapped for ``replace(X[:, j])``."""
+    base = accuracy(_scores(f, X), y, threshold)
+    perturbed = np.zeros(X.shape[1])
+    for j in range(X.shape[1]):
+        for _ in range(repeats):
+            Xj = X.copy()
+            Xj[:, j] = replace(X[:, j])
+            perturbed[j] += accuracy(_scores(f, Xj), y, threshold) / repeats
+    return base, perturbed
+
+
 def occlusion_importance(
     f, X, y, fill="mean", repeats: int = 1, seed: int = 0, threshold: float = 0.0
 ) -> Importance:
@@ -267,18 +279,15 @@ def occlusion_importance(
         raise ValueError(f"fill must be 'mean', 'noise' or a finite number, got {fill!r}")
     repeats = _repeats(repeats) if fill == "noise" else 1
     rng = np.random.default_rng(seed)
-    base = accuracy(_scores(f, X), y, threshold)
-    perturbed = np.zeros(X.shape[1])
-    for j in range(X.shape[1]):
-        for _ in range(repeats):
-            Xj = X.copy()
-            if fill == "mean":
-                Xj[:, j] = X[:, j].mean()
-            elif fill == "noise":
-                Xj[:, j] = X[:, j].mean() + X[:, j].std() * rng.standard_normal(len(X))
-            else:
-                Xj[:, j] = float(fill)
-            perturbed[j] += accuracy(_scores(f, Xj), y, threshold) / repeats
+
+    def replace(column):
+        if fill == "mean":
+            return np.full_like(column, column.mean())
+        if fill == "noise":
+            return column.mean() + column.std() * rng.standard_normal(len(column))
+        return np.full_like(column, float(fill))
+
+    base, perturbed = _column_drop(f, X, y, replace, repeats, threshold)
     return Importance(base, perturbed, f"occlusion ({fill})")
 
 
@@ -294,13 +303,9 @@ def permutation_importance(
     y = _labels(y, X.shape[0])
     repeats = _repeats(repeats)
     rng = np.random.default_rng(seed)
-    base = accuracy(_scores(f, X), y, threshold)
-    perturbed = np.zeros(X.shape[1])
-    for j in range(X.shape[1]):
-        for _ in range(repeats):
-            Xj = X.copy()
-            Xj[:, j] = X[rng.permutation(len(X)), j]
-            perturbed[j] += accuracy(_scores(f, Xj), y, threshold) / repeats
+    base, perturbed = _column_drop(
+        f, X, y, lambda column: column[rng.permutation(len(column))], repeats, threshold
+    )
     return Importance(base, perturbed, "permutation")
 
 
