@@ -15,6 +15,11 @@ exits with status 1 unless all their losses (and final parameters) agree.
 
     python benchmarks/engine.py [--case small|large32|large64|all] [--repeats N]
                                 [--steps-check N] [--malloc-tuned] [--quick]
+                                [--isolated] [--engines NAMES] [--blas-threads N]
+
+``--malloc-tuned`` raises glibc's mmap/trim thresholds before numpy is imported, so no
+engine pays page faults for its temporaries; ``--isolated`` times each engine alone in a
+fresh process instead of round-robin in this one.
 
 See benchmarks/README.md for what is measured and the results.
 """
@@ -29,18 +34,19 @@ import sys
 # mallopt parameter numbers from glibc's <malloc.h>.
 M_TRIM_THRESHOLD = -1
 M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD_WANTED = 256 << 20  # glibc refuses more than HEAP_MAX_SIZE / 2 (32 MiB on 64-bit)
-MMAP_THRESHOLD_MAX = 32 << 20
+MMAP_THRESHOLD_WANTED = 256 << 20  # accepted by glibc 2.36 (Debian 12)
+MMAP_THRESHOLD_MAX = 32 << 20  # the cap of some glibc versions (HEAP_MAX_SIZE / 2): the fallback
 TRIM_THRESHOLD = 1 << 30
 
 
 def tune_malloc() -> str:
     """Keep freed numpy buffers in the heap: no mmap/munmap or brk trimming per temporary.
 
-    With glibc's defaults a large temporary is either mmap'ed (below the dynamic threshold)
-    or returned to the kernel by trimming the top of the heap when freed, so the next step
-    touches fresh pages and takes one minor page fault per 4 KiB page. Raising the mmap
-    threshold to its maximum and the trim threshold to 1 GiB makes each freed buffer reusable.
+    With glibc's defaults a large temporary is either mmap'ed (above the dynamic mmap
+    threshold) or, when freed, returned to the kernel by trimming the top of the heap, so
+    the next step touches fresh pages and takes one minor page fault per 4 KiB page. Raising
+    the mmap threshold to 256 MiB and the trim threshold to 1 GiB makes freed buffers
+    reusable. These are global settings, so every arena (every thread) gets them.
     Returns a description of what was set (or why not).
     """
     name = ctypes.util.find_library("c")
@@ -67,6 +73,7 @@ if __name__ == "__main__" and "--malloc-tuned" in sys.argv[1:]:
 # ruff: noqa: E402  (the imports below must come after the mallopt call above)
 import argparse
 import gc
+import json
 import os
 import platform
 import resource
@@ -138,7 +145,7 @@ def make_case(name: str, n: int | None = None, sizes: list[int] | None = None, d
     """
     if name == "small":
         sizes = sizes or [2, 16, 16, 1]
-        dtype = np.dtype(dtype or np.float64)
+        dtype = np.dtype(np.float64 if dtype is None else dtype)
         X, y = make_moons(n or 1000)
         X, y = X.astype(dtype), y.astype(dtype)
         if sizes[0] != 2:
@@ -146,7 +153,9 @@ def make_case(name: str, n: int | None = None, sizes: list[int] | None = None, d
         case = Case(name, sizes, "tanh", "bce", dtype, X, y)
     elif name in ("large32", "large64"):
         sizes = sizes or [64, 256, 256, 10]
-        dtype = np.dtype(dtype or (np.float32 if name == "large32" else np.float64))
+        if dtype is None:
+            dtype = np.float32 if name == "large32" else np.float64
+        dtype = np.dtype(dtype)
         rng = np.random.default_rng(1)
         n = n or 4096
         X = rng.standard_normal((n, sizes[0])).astype(dtype)
@@ -387,7 +396,8 @@ def pytorch(case: Case) -> Engine | None:
     def current():
         return [p.detach().numpy() for p in params]
 
-    note = f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    note = f"torch {torch.__version__}, {threads} thread{'s' if threads != 1 else ''}"
     return Engine("torch", step, current, note, runtime="torch")
 
 
@@ -658,6 +668,7 @@ def machine_info() -> list[str]:
         import torch
 
         blas = "MKL" if torch.backends.mkl.is_available() else "non-MKL BLAS"
+        torch.set_num_threads(blas_threads())
         lines.append(
             f"torch {torch.__version__}: {blas}, set_num_threads({blas_threads()}) "
             f"-> {torch.get_num_threads()} intra-op threads"
@@ -669,7 +680,7 @@ def machine_info() -> list[str]:
 
 # --- report -----------------------------------------------------------------------------
 def format_table(timings: list[Timing]) -> str:
-    base = next(t.median for t in timings if t.name == "hand numpy")
+    base = next((t.median for t in timings if t.name == "hand numpy"), None)
     rows = [
         "| engine | median ms/step | IQR ms | x hand numpy | minor faults/step | steps/block |",
         "|---|---:|---:|---:|---:|---:|",
@@ -677,35 +688,73 @@ def format_table(timings: list[Timing]) -> str:
     for t in timings:
         label = f"{t.name} ({t.note})" if t.note else t.name
         rows.append(
-            f"| {label} | {t.median:.3f} | {t.iqr:.3f} | {t.median / base:.2f} | "
-            f"{np.median(t.faults):.0f} | {t.inner} |"
+            f"| {label} | {t.median:.3f} | {t.iqr:.3f} | "
+            f"{'-' if base is None else format(t.median / base, '.2f')} | "
+            f"{np.mean(t.faults):.0f} | {t.inner} |"
         )
     return "\n".join(rows)
 
 
-def run_case(name: str, args) -> bool:
-    case = make_case(name, n=args.points)
-    print(f"\n## {name}: {case.describe()}\n")
-    agreement = check_agreement(case, args.steps_check)
+def run_check(case: Case, steps: int) -> bool:
+    agreement = check_agreement(case, steps)
     for engine, worst in agreement.worst.items():
         final = agreement.losses[engine][-1]
         flag = "ok" if worst <= agreement.rtol and agreement.param_ok[engine] else "MISMATCH"
         print(
-            f"  check: {engine:15s} loss after {args.steps_check} steps {final:.10g}  "
+            f"  check: {engine:15s} loss after {steps} steps {final:.10g}  "
             f"max rel diff {worst:.1e}  params {'ok' if agreement.param_ok[engine] else 'DIFFER'}"
             f"  [{flag}]"
         )
     if not agreement.ok:
         print(f"  engines disagree (rtol {agreement.rtol:g})", file=sys.stderr)
+    return agreement.ok
+
+
+def time_isolated(name: str, engine_names: list[str], args) -> list[Timing]:
+    """Each engine timed alone in a fresh process (its own heap and thread pools)."""
+    timings = []
+    for engine in engine_names:
+        cmd = [sys.executable, os.path.abspath(__file__), "--case", name, "--engines", engine]
+        cmd += ["--repeats", str(args.repeats), "--no-check", "--result-json"]
+        cmd += ["--malloc-tuned"] if args.malloc_tuned else []
+        cmd += ["--quick"] if args.quick else []
+        cmd += ["--points", str(args.points)] if args.points else []
+        cmd += ["--blas-threads", str(args.blas_threads)] if args.blas_threads else []
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            if line.startswith("RESULT "):
+                r = json.loads(line[len("RESULT ") :])
+                ms, faults = np.array(r["ms"]), np.array(r["faults"])
+                timings.append(Timing(r["name"], r["note"], ms, faults, r["inner"]))
+    return timings
+
+
+def run_case(name: str, args) -> bool:
+    case = make_case(name, n=args.points)
+    print(f"\n## {name}: {case.describe()}\n")
+    if args.check and not run_check(case, args.steps_check):
         return False
-    engines = build_engines(case)
+    engines = build_engines(case, args.engines)
+    if not engines:
+        print(f"  no engine named {args.engines}", file=sys.stderr)
+        return False
     t0 = time.perf_counter()
-    timings = time_engines(engines, args.repeats, warmup=args.warmup)
+    if args.isolated:
+        timings = time_isolated(name, [e.name for e in engines], args)
+        how = "repetitions per engine, each engine in its own process"
+    else:
+        timings = time_engines(engines, args.repeats, warmup=args.warmup)
+        how = "round-robin repetitions"
     elapsed = time.perf_counter() - t0
+    if args.result_json:
+        for t in timings:
+            fields = {"name": t.name, "note": t.note, "inner": t.inner}
+            fields.update(ms=t.ms.tolist(), faults=t.faults.tolist())
+            print("RESULT " + json.dumps(fields))
     print()
     print(format_table(timings))
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\n{args.repeats} round-robin repetitions in {elapsed:.0f} s; load after: {load}")
+    print(f"\n{args.repeats} {how} in {elapsed:.0f} s; load after: {load}")
     return True
 
 
@@ -721,6 +770,20 @@ def parse_args(argv=None):
     )
     parser.add_argument("--quick", action="store_true", help="few repetitions (smoke test)")
     parser.add_argument("--points", type=int, default=None, help="override the number of points")
+    parser.add_argument(
+        "--engines",
+        type=lambda text: [name.strip() for name in text.split(",")],
+        default=None,
+        help="time only these engines (comma-separated names, e.g. 'hand numpy'); "
+        "all are still checked",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="time each engine alone in a fresh process instead of round-robin in this one",
+    )
+    parser.add_argument("--no-check", dest="check", action="store_false", help=argparse.SUPPRESS)
+    parser.add_argument("--result-json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--blas-threads",
         type=int,
