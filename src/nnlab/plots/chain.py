@@ -11,7 +11,7 @@ import math
 
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from .style import COLORS, new_figure
+from .style import COLORS, axes_or_new
 
 
 def chain_values(w1: float, v1: float, x: float) -> dict:
@@ -35,10 +35,7 @@ def draw_chain(w1: float, v1: float, x: float, ax=None):
     """The chain as boxes (forward values) and arrows (local derivatives), read right to left
     for backpropagation; returns the Figure."""
     vals = chain_values(w1, v1, x)
-    if ax is None:
-        fig, ax = new_figure(width=9.0, height=2.6)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=9.0, height=2.6)
     ax.set_xlim(-0.2, 10.2)
     ax.set_ylim(-1.25, 1.25)
     ax.axis("off")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import curvature
-from .style import COLORS, new_figure
+from .style import COLORS, axes_or_new, new_figure
 
 _CURVE_COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
@@ -47,10 +47,7 @@ def plot_segment(
     dashed: a convex function never rises above it, so any gap is a visible barrier.
     """
     ts, curves, labels = _as_curves(ts, losses, labels)
-    if ax is None:
-        fig, ax = new_figure(width=5.2, height=3.4)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=5.2, height=3.4)
     for k, (curve, label) in enumerate(zip(curves, labels, strict=True)):
         colour = _CURVE_COLORS[k % len(_CURVE_COLORS)]
         ax.plot(ts, curve, color=colour, lw=2, label=label)
@@ -112,10 +109,7 @@ def plot_slice(
             f"plot_slice: Z has shape {Z.shape}, expected (len(betas), len(alphas)) = "
             f"{(betas.size, alphas.size)}"
         )
-    if ax is None:
-        fig, ax = new_figure(width=5.0, height=4.0)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=5.0, height=4.0)
     shown = np.log10(Z + 1e-12) if log else Z
     filled = ax.contourf(alphas, betas, shown, levels=levels, cmap="viridis")
     ax.contour(alphas, betas, shown, levels=levels, colors="white", linewidths=0.3, alpha=0.5)

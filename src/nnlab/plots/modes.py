@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .style import COLORS, new_figure
+from .style import COLORS, axes_or_new, new_figure
 
 
 def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
@@ -20,10 +20,7 @@ def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
     for label, n, m in cases:
         if n < 1 or m < 1:
             raise ValueError(f"plot_passes: case {label!r} needs n, m >= 1, got n={n}, m={m}")
-    if ax is None:
-        fig, ax = new_figure(width=max(5.0, 1.3 * len(cases)), height=3.4)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=max(5.0, 1.3 * len(cases)), height=3.4)
     idx = np.arange(len(cases))
     fwd = [n for _, n, _ in cases]
     rev = [m for _, _, m in cases]

@@ -25,3 +25,10 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 4.0, height: float
     fig = Figure(figsize=(width * ncols, height * nrows), dpi=110, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
     return fig, axes
+
+
+def axes_or_new(ax=None, width: float = 5.0, height: float = 3.4):
+    """``(fig, ax)``: draw into the given Axes, or into a new one-panel Figure of that size."""
+    if ax is None:
+        return new_figure(width=width, height=height)
+    return ax.figure, ax

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..autodiff import value_and_grad
-from .style import COLORS
+from .style import COLORS, axes_or_new
 
 _PATH_COLORS = ["#ff7f0e", "#d62728", "#e377c2", "#17becf", "#bcbd22", "#8c564b"]
 _MARKERS = ["*", "X", "P", "D", "s", "o"]
@@ -154,11 +154,7 @@ def plot_gradient_map(
     """Heatmap of ``log10 ||grad L||``: dark where the surface is flat (minima, saddles and
     plateaus all look alike here, which is why a small gradient alone does not say which)."""
     xs, ys, G = _check_grid(xs, ys, G, "plot_gradient_map")
-    if ax is None:
-        fig = Figure(figsize=(5.2, 4.2), dpi=110, layout="constrained")
-        ax = fig.add_subplot(1, 1, 1)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=5.2, height=4.2)
     mesh = ax.pcolormesh(xs, ys, np.log10(np.maximum(G, 1e-12)), cmap="magma", shading="auto")
     fig.colorbar(mesh, ax=ax, label="log10 ||gradient||")
     _draw_paths(ax, paths)
@@ -186,11 +182,7 @@ def plot_traces(
     ``marks`` (label -> step) draws dotted vertical lines (e.g. where a plateau ends)."""
     if not series:
         raise ValueError("plot_traces: series is empty")
-    if ax is None:
-        fig = Figure(figsize=(5.4, 3.4), dpi=110, layout="constrained")
-        ax = fig.add_subplot(1, 1, 1)
-    else:
-        fig = ax.figure
+    fig, ax = axes_or_new(ax, width=5.4, height=3.4)
     for k, (label, values) in enumerate(series.items()):
         values = np.asarray(values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0:

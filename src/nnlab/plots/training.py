@@ -18,7 +18,7 @@ import numpy as np
 
 from .. import curvature
 from ..optim import History
-from .style import COLORS, new_figure
+from .style import COLORS, axes_or_new, new_figure
 
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
 # Losses below this are drawn at this value on log axes (a run can reach exactly 0).
@@ -53,13 +53,6 @@ def _labels(runs, labels) -> list:
     return labels, runs
 
 
-def _axes(ax, width=5.0, height=3.4):
-    if ax is None:
-        fig, ax = new_figure(width=width, height=height)
-        return fig, ax
-    return ax.figure, ax
-
-
 def plot_loss_curves(
     runs,
     labels: Sequence[str] | None = None,
@@ -76,7 +69,7 @@ def plot_loss_curves(
     labels, runs = _labels(runs, labels)
     if not runs:
         raise ValueError("plot_loss_curves: no runs to draw")
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     for k, (run, label) in enumerate(zip(runs, labels, strict=True)):
         curve = history_curve(run)
         if log:
@@ -144,7 +137,7 @@ def plot_lr_sweep(
         )
     if np.any(lrs <= 0):
         raise ValueError("plot_lr_sweep: learning rates must be > 0 for a log axis")
-    fig, ax = _axes(ax)
+    fig, ax = axes_or_new(ax)
     ok = ~diverged
     ax.plot(lrs[ok], np.maximum(final[ok], LOG_FLOOR), "o-", color=COLORS["forward"],
             label="final loss")  # fmt: skip
@@ -222,7 +215,7 @@ def plot_trajectories(
     Paths that leave the window (divergence) are clipped to it. ``points`` marks labelled
     positions (a minimum, a saddle) with stars."""
     labels, runs = _labels(runs, labels)
-    fig, ax = _axes(ax, width=4.8, height=4.0)
+    fig, ax = axes_or_new(ax, width=4.8, height=4.0)
     xs, ys, Z = contour_grid(loss2d, xlim, ylim)
     shown = np.log10(Z - min(float(Z.min()), 0.0) + 1e-3) if log else Z
     ax.contourf(xs, ys, shown, levels=levels, cmap="Greys_r", alpha=0.55)
@@ -268,7 +261,7 @@ def plot_final_losses(
     """A strip plot: one column per group (e.g. "single run", "best of 5"), one dot per run."""
     if not groups:
         raise ValueError("plot_final_losses: no groups to draw")
-    fig, ax = _axes(ax, width=4.6, height=3.2)
+    fig, ax = axes_or_new(ax, width=4.6, height=3.2)
     for k, (name, values) in enumerate(groups.items()):
         values = np.asarray(values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
