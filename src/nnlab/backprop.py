@@ -84,7 +84,7 @@ def output_delta(net: MLP, cache: Cache, y, loss: str) -> tuple[float, np.ndarra
     if loss == "softmax_ce":  # a mean over examples
         y = np.asarray(y)
         target = losses.one_hot(y, pred.shape[-1]) if y.ndim == 1 else y
-        delta = (pred - target) / (pred.shape[0] if pred.ndim > 1 else 1)
+        delta = (pred - target) / pred.shape[0]  # logits are (n, k): the loss checked that
     else:  # a mean over every entry
         target = np.asarray(y, dtype=pred.dtype).reshape(pred.shape)
         delta = (2 if loss == "mse" else 1) * (pred - target) / pred.size

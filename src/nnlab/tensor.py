@@ -183,11 +183,6 @@ class Tensor:
 _creation_order = itertools.count()
 
 
-def value_of(x):
-    """The plain array behind a Tensor (or the input itself)."""
-    return x.value if type(x) is Tensor else x
-
-
 def apply(prim: P.Primitive, *args, **params):
     """Evaluate ``prim`` on ``args``; record a node if any argument is a Tensor."""
     values = [a.value if type(a) is Tensor else a for a in args]
