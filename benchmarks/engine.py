@@ -85,7 +85,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import nnlab
-from nnlab import backprop
+from nnlab.nn import backprop
 
 LR = 0.1
 RTOL = {np.dtype(np.float32): 1e-4, np.dtype(np.float64): 1e-9}

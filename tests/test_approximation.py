@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import approximation as approx
+from nnlab.course import approximation as approx
 
 
 def f(x):

@@ -7,7 +7,7 @@ import pytest
 
 import nnlab
 from nnlab import Tensor
-from nnlab.tensor import toposort
+from nnlab.engine.tensor import toposort
 
 RNG = np.random.default_rng(20240611)
 X = RNG.standard_normal(3)

@@ -7,7 +7,7 @@ import pytest
 
 import nnlab
 from nnlab import MLP
-from nnlab.backprop import backward, forward, loss_and_gradients, output_delta
+from nnlab.nn.backprop import backward, forward, loss_and_gradients, output_delta
 
 
 def sigmoid(z):

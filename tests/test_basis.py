@@ -1,4 +1,4 @@
-"""Fixed-basis features and fits (nnlab.basis), and the learned basis of an MLP."""
+"""Fixed-basis features and fits (nnlab.course.basis), and the learned basis of an MLP."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import basis
-from nnlab.errors import ShapeError
+from nnlab.course import basis
+from nnlab.engine.errors import ShapeError
 
 
 @pytest.mark.parametrize("d,p", [(1, 0), (1, 5), (2, 2), (3, 3), (4, 5)])

@@ -1,4 +1,4 @@
-"""nnlab.conditioning: condition numbers, step limits, critical points and layer statistics."""
+"""nnlab.course.conditioning: condition numbers, step limits, critical points and layer statistics."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import conditioning as cond
-from nnlab import curvature
+from nnlab.course import conditioning as cond
+from nnlab.course import curvature
 
 
 def toy(p):

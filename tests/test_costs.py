@@ -1,4 +1,4 @@
-"""nnlab.costs: pass counts n (forward) and m (reverse), counted work, memory."""
+"""nnlab.course.costs: pass counts n (forward) and m (reverse), counted work, memory."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import costs
+from nnlab.course import costs
 from nnlab.plots import modes
 
 

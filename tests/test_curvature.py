@@ -1,4 +1,4 @@
-"""nnlab.curvature: Hessians, Hessian-vector products, hidden-unit permutations, segments."""
+"""nnlab.course.curvature: Hessians, Hessian-vector products, hidden-unit permutations, segments."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import curvature
+from nnlab.course import curvature
 
 
 def toy(p):

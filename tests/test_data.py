@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nnlab
-from nnlab import data
+from nnlab.nn import data
 
 # name -> (call with defaults, expected n, expected label set)
 CLASSIFICATION = {

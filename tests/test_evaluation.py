@@ -1,12 +1,12 @@
-"""nnlab.evaluation: splits, metrics, side-by-side training, early stopping, paired
+"""nnlab.course.evaluation: splits, metrics, side-by-side training, early stopping, paired
 comparison and the bias-variance estimator, checked against the engine and by hand."""
 
 import numpy as np
 import pytest
 
 import nnlab
-from nnlab import evaluation as ev
-from nnlab.errors import ShapeError
+from nnlab.course import evaluation as ev
+from nnlab.engine.errors import ShapeError
 
 
 def f(x):

@@ -1,10 +1,10 @@
-"""Tests for nnlab.formula: spec -> LaTeX and formula -> spec."""
+"""Tests for nnlab.course.formula: spec -> LaTeX and formula -> spec."""
 
 import numpy as np
 import pytest
 
 import nnlab
-from nnlab import formula as F
+from nnlab.course import formula as F
 
 
 def test_latex_for_section16_network():

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import nnlab
-from nnlab import gradcheck
-from nnlab.gradcheck import (
+from nnlab.engine import gradcheck
+from nnlab.engine.gradcheck import (
     GradCheckError,
     check_grads,
     check_random_direction,
@@ -24,8 +24,8 @@ from nnlab.gradcheck import (
     numerical_jacobian,
     relative_error,
 )
-from nnlab.primitives import Primitive, unbroadcast
-from nnlab.tensor import apply
+from nnlab.engine.primitives import Primitive, unbroadcast
+from nnlab.engine.tensor import apply
 
 
 def rng(seed=0):

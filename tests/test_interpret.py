@@ -1,4 +1,4 @@
-"""nnlab.interpret: attributions, perturbation importance, unit surgery and boundaries."""
+"""nnlab.course.interpret: attributions, perturbation importance, unit surgery and boundaries."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import interpret as I
-from nnlab.basis import accuracy
-from nnlab.gradcheck import numerical_grad
+from nnlab.course import interpret as I
+from nnlab.course.basis import accuracy
+from nnlab.engine.gradcheck import numerical_grad
 from nnlab.widgets import xor as wx
 
 

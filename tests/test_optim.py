@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nnlab
-from nnlab import optim
-from nnlab.errors import DivergenceError, ShapeError
+from nnlab.engine.errors import DivergenceError, ShapeError
+from nnlab.nn import optim
 
 
 def square(p):
@@ -178,9 +178,9 @@ def test_update_is_pure_and_keeps_the_tree_structure(name):
     params = {"W": np.ones((2, 3)), "b": [np.zeros(3), np.array(2.0)]}
     grads = {"W": np.full((2, 3), 0.5), "b": [np.arange(3.0), np.array(-1.0)]}
     state = opt.init(params)
-    before = [np.copy(a) for a in nnlab.autodiff.tree_leaves((params, grads, state))]
+    before = [np.copy(a) for a in nnlab.engine.tree_leaves((params, grads, state))]
     new_params, new_state = opt.update(params, grads, state, 0.1)
-    after = nnlab.autodiff.tree_leaves((params, grads, state))
+    after = nnlab.engine.tree_leaves((params, grads, state))
     assert all(np.array_equal(x, y) for x, y in zip(before, after, strict=True))
     assert set(new_params) == {"W", "b"} and isinstance(new_params["b"], list)
     assert new_params["W"].shape == (2, 3) and isinstance(new_params["b"][1], np.ndarray)

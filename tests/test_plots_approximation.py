@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlab import approximation as approx
+from nnlab.course import approximation as approx
 from nnlab.plots import approximation as aplots
 
 

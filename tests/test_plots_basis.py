@@ -5,7 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab import basis
+from nnlab.course import basis
 from nnlab.plots import CLASS_COLORS
 from nnlab.plots import basis as pb
 from nnlab.widgets import xor as wx

@@ -1,10 +1,10 @@
-"""Figures of the evaluation chapter: structure and data match nnlab.evaluation."""
+"""Figures of the evaluation chapter: structure and data match nnlab.course.evaluation."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlab import evaluation as ev
+from nnlab.course import evaluation as ev
 from nnlab.plots import evaluation as pe
 
 

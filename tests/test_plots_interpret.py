@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from matplotlib.quiver import Quiver
 
 import nnlab
-from nnlab import interpret as I
+from nnlab.course import interpret as I
 from nnlab.plots import interpret as pi
 
 

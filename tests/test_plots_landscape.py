@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab import curvature
+from nnlab.course import curvature
 from nnlab.plots import landscape
 
 

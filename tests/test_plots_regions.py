@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlab import regions
+from nnlab.course import regions
 from nnlab.plots import regions as rplots
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlab import optim
+from nnlab.nn import optim
 from nnlab.plots import training as tp
 
 

@@ -24,8 +24,8 @@ import pytest
 
 import nnlab
 from nnlab import Tensor
-from nnlab.primitives import PRIMITIVES
-from nnlab.tensor import apply, toposort
+from nnlab.engine.primitives import PRIMITIVES
+from nnlab.engine.tensor import apply, toposort
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import nnlab
-from nnlab import approximation as approx
-from nnlab import regions
+from nnlab.course import approximation as approx
+from nnlab.course import regions
 
 
 def test_exact_and_grid_counts_agree_on_small_nets():

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab.gradcheck import numerical_grad
+from nnlab.engine.gradcheck import numerical_grad
 from nnlab.widgets import autodiff as wa
 
 

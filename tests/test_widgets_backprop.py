@@ -9,7 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab.gradcheck import numerical_grad
+from nnlab.engine.gradcheck import numerical_grad
 from nnlab.plots import chain as chain_plot
 from nnlab.widgets import backprop as wb
 

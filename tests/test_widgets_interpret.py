@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab import interpret as I
+from nnlab.course import interpret as I
 from nnlab.widgets import interpret as wi
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nnlab import curvature, optim
+from nnlab.course import curvature
+from nnlab.nn import optim
 from nnlab.widgets import training as wt
 
 

@@ -1,26 +1,19 @@
 """nnlab: a small numpy engine for learning how neural networks compute and learn.
 
-Reverse and forward mode share one table of primitives (`nnlab.primitives`);
-layers, losses, explicit backprop, optimizers, gradient checks and toy data
-sets are built on top. Weight convention everywhere: a layer computes
+The package is in layers, each importing only the ones before it:
+``engine`` (autodiff over one primitive table) <- ``nn`` (MLP, losses, backprop,
+optimisers, data, metrics) <- ``course`` (helpers the chapters share) <- ``plots``
+(matplotlib) <- ``widgets`` (ipywidgets). This module re-exports the everyday names
+of the first two. Weight convention everywhere: a layer computes
 ``z = a @ W + b`` with examples as rows, so ``W[i, j]`` connects unit ``i`` of
 the previous layer to unit ``j`` of the next.
 """
 
-from . import backprop, data, gradcheck, losses, optim, primitives
-from .autodiff import JacobianResult, grad, jacobian, jvp, tree_map, value_and_grad, vjp
-from .errors import DivergenceError, NnlabError, ShapeError
-from .gradcheck import check_grads
-from .losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    get_loss,
-    mse,
-    one_hot,
-    softmax_cross_entropy,
-)
-from .nn import ACTIVATIONS, MLP, get_activation
-from .ops import (
+from .engine import gradcheck, primitives
+from .engine.autodiff import JacobianResult, grad, jacobian, jvp, value_and_grad, vjp
+from .engine.errors import DivergenceError, NnlabError, ShapeError
+from .engine.gradcheck import check_grads
+from .engine.ops import (
     abs,
     add,
     affine,
@@ -45,8 +38,19 @@ from .ops import (
     tanh,
     transpose,
 )
-from .tensor import Tensor
-from .trace import Graph, trace
+from .engine.tensor import Tensor
+from .engine.trace import Graph, trace
+from .engine.trees import tree_map
+from .nn import backprop, data, losses, optim
+from .nn.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    get_loss,
+    mse,
+    one_hot,
+    softmax_cross_entropy,
+)
+from .nn.mlp import ACTIVATIONS, MLP, get_activation
 
 __version__ = "0.1.0"
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..nn import ACTIVATIONS
-from ..ops import relu, softmax
+from ..engine.ops import relu, softmax
+from ..nn.mlp import ACTIVATIONS
 from .style import COLORS, new_figure
 
 __all__ = ["plot_activations", "plot_softmax", "plot_relu_identities"]

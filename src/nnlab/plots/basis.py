@@ -1,6 +1,6 @@
 """Figures for the learned-basis chapters (skills 4 and 5).
 
-Each function takes numbers computed elsewhere (by `nnlab.basis`, an `MLP`, or
+Each function takes numbers computed elsewhere (by `nnlab.course.basis`, an `MLP`, or
 `nnlab.widgets.xor.xor_forward`) and returns a pyplot-free Figure.
 """
 

@@ -1,6 +1,6 @@
 """Figures for model evaluation, comparison and the bias-variance trade-off (skill 15).
 
-Each function takes numbers computed with `nnlab.evaluation` (or plain arrays) and returns a
+Each function takes numbers computed with `nnlab.course.evaluation` (or plain arrays) and returns a
 pyplot-free Figure.
 """
 

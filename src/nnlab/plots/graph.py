@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from ..trace import Graph
+from ..engine.trace import Graph
 from .style import COLORS, new_figure
 
 MODES = ("values", "forward", "reverse")

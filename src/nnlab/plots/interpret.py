@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from .. import data, interpret
-from ..nn import MLP
+from ..course import interpret
+from ..nn import data
+from ..nn.mlp import MLP
 from .style import CLASS_COLORS, COLORS, new_figure
 
 __all__ = [

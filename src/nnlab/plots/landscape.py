@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .. import curvature
+from ..course import curvature
 from .style import COLORS, axes_or_new, new_figure
 
 _CURVE_COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]

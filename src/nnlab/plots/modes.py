@@ -1,7 +1,7 @@
 """Forward versus reverse mode: pass counts, work and time (chapter 10).
 
 - `plot_passes(cases)`: passes for several shapes f: R^n -> R^m, both modes, log scale.
-- `plot_sweep(points)`: along a sweep over n at fixed m (`nnlab.costs.sweep`), the counted
+- `plot_sweep(points)`: along a sweep over n at fixed m (`nnlab.course.costs.sweep`), the counted
   rule applications and, if the sweep was timed, the measured seconds, with n = m marked.
 """
 
@@ -41,7 +41,7 @@ def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
 def plot_sweep(points, title: str | None = None):
     """Rule applications (counted) and, when available, seconds (measured) against n.
 
-    ``points`` come from `nnlab.costs.sweep` at one fixed m; one panel without times, two
+    ``points`` come from `nnlab.course.costs.sweep` at one fixed m; one panel without times, two
     with. Returns the Figure.
     """
     points = list(points)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from .. import regions
-from ..nn import MLP
+from ..course import regions
+from ..nn.mlp import MLP
 from .style import COLORS, new_figure
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from ..autodiff import value_and_grad
+from ..engine.autodiff import value_and_grad
 from .style import COLORS, axes_or_new
 
 _PATH_COLORS = ["#ff7f0e", "#d62728", "#e377c2", "#17becf", "#bcbd22", "#8c564b"]

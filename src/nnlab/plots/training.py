@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .. import curvature
-from ..optim import History
+from ..course import curvature
+from ..nn.optim import History
 from .style import COLORS, axes_or_new, new_figure
 
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]

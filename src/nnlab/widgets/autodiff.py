@@ -21,10 +21,11 @@ from dataclasses import dataclass
 import ipywidgets as W
 from IPython.display import HTML, display
 
-from .. import sigmoid, trace
+from .. import sigmoid
+from ..engine import trace
+from ..engine.tensor import Tensor
+from ..engine.trace import Graph
 from ..plots import graph as graph_plot
-from ..tensor import Tensor
-from ..trace import Graph
 from .core import Explorer, Mistake, grade, show_controls
 
 # --------------------------------------------------------------------------- graphs

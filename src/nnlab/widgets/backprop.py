@@ -17,7 +17,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import MLP, binary_cross_entropy, grad, relu, sigmoid
-from ..gradcheck import numerical_grad
+from ..engine.gradcheck import numerical_grad
 from ..plots import chain as chain_plot
 from .core import Explorer, Mistake, SelfCheck
 

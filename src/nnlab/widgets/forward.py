@@ -14,7 +14,7 @@ import math
 import ipywidgets as W
 import numpy as np
 
-from ..nn import MLP
+from ..nn.mlp import MLP
 from .core import Explorer, Mistake, SelfCheck
 
 __all__ = [

@@ -1,6 +1,6 @@
 """An attribution explorer: move a point with two sliders, see its saliency and IG live.
 
-The maths is in `nnlab.interpret`; this module formats a readout and wires sliders to it.
+The maths is in `nnlab.course.interpret`; this module formats a readout and wires sliders to it.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .. import interpret
-from ..nn import MLP
+from ..course import interpret
+from ..nn.mlp import MLP
 from .core import Explorer
 
 __all__ = ["attribution_explorer", "attribution_readout", "point_attributions"]

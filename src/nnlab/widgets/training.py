@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
-from .. import curvature, optim
+from ..course import curvature
+from ..nn import optim
 from ..plots import training as tplots
 from .core import Explorer
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import ipywidgets as W
 import numpy as np
 
-from .. import ops
+from ..engine import ops
 from .core import Explorer, Mistake, SelfCheck
 
 XOR_X = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])

@@ -32,12 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .autodiff import grad
+from ..engine.autodiff import grad
+from ..engine.errors import ShapeError
+from ..engine.tensor import Tensor
+from ..nn.data import Grid, grid
+from ..nn.mlp import MLP
 from .basis import accuracy
-from .data import Grid, grid
-from .errors import ShapeError
-from .nn import MLP
-from .tensor import Tensor
 
 __all__ = [
     "IGResult",

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import backprop, curvature
-from .autodiff import grad
-from .nn import MLP
+from ..engine.autodiff import grad
+from ..nn import backprop
+from ..nn.mlp import MLP
+from . import curvature
 
 
 def _eigenvalues(eigenvalues_or_matrix) -> np.ndarray:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ops
-from .errors import ShapeError, unknown_name
-from .tensor import Tensor
+from ..engine import ops
+from ..engine.errors import ShapeError, unknown_name
+from ..engine.tensor import Tensor
 
 
 @dataclass(frozen=True)

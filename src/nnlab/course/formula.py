@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 
-from .plots.network import normalize_spec
+from ..plots.network import normalize_spec
 
 __all__ = [
     "ACT_LATEX",

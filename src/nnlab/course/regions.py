@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .nn import MLP
+from ..nn.mlp import MLP
 
 
 def _check_relu(net: MLP) -> None:

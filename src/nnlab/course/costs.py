@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import ops
-from .autodiff import jacobian
-from .tensor import Tensor, toposort
+from ..engine import ops
+from ..engine.autodiff import jacobian
+from ..engine.tensor import Tensor, toposort
 
 MODES = ("forward", "reverse")
 

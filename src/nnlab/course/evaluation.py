@@ -26,9 +26,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import data, ops, optim
-from .errors import ShapeError
-from .nn import MLP, check_finite, get_activation
+from ..engine import ops
+from ..engine.errors import ShapeError
+from ..nn import data, optim
+from ..nn.mlp import MLP, check_finite, get_activation
 
 __all__ = [
     "BiasVariance",

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import losses, optim
-from .errors import ShapeError
-from .nn import MLP, check_finite
+from ..engine.errors import ShapeError
+from ..nn import losses, optim
+from ..nn.mlp import MLP, check_finite
 
 __all__ = [
     "LinearFit",

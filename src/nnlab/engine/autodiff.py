@@ -15,25 +15,7 @@ import numpy as np
 
 from .errors import ShapeError
 from .tensor import Tensor, forward_walk, reverse_walk, toposort
-
-
-def tree_map(fn, tree):
-    """Apply ``fn`` to every leaf of nested lists, tuples and dicts."""
-    if type(tree) is list:  # the common case: a flat list of parameter arrays
-        return [tree_map(fn, t) if isinstance(t, list | tuple | dict) else fn(t) for t in tree]
-    if isinstance(tree, list | tuple):
-        return type(tree)(tree_map(fn, t) for t in tree)
-    if isinstance(tree, dict):
-        return {k: tree_map(fn, v) for k, v in tree.items()}
-    return fn(tree)
-
-
-def tree_leaves(tree) -> list:
-    if isinstance(tree, list | tuple):
-        return [leaf for t in tree for leaf in tree_leaves(t)]
-    if isinstance(tree, dict):
-        return [leaf for v in tree.values() for leaf in tree_leaves(v)]
-    return [tree]
+from .trees import tree_leaves, tree_map
 
 
 def _as_float_array(x):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import ops
-from . import primitives as P
-from .errors import ShapeError, unknown_name
-from .nn import check_finite
-from .tensor import Tensor, apply
+from ..engine import ops
+from ..engine import primitives as P
+from ..engine.errors import ShapeError, unknown_name
+from ..engine.tensor import Tensor, apply
+from .mlp import check_finite
 
 
 def _values(x):

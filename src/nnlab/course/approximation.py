@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nn import MLP
+from ..nn.mlp import MLP
 
 
 def _interval(a, b) -> tuple[float, float]:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .autodiff import grad, tree_leaves, tree_map
-from .nn import MLP
-from .tensor import Tensor
+from ..engine.autodiff import grad
+from ..engine.tensor import Tensor
+from ..engine.trees import tree_leaves, tree_map
+from ..nn.mlp import MLP
 
 
 def _leaf_array(x) -> np.ndarray:

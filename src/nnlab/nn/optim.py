@@ -26,10 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .autodiff import tree_leaves, tree_map, value_and_grad
-from .errors import DivergenceError, ShapeError, unknown_name
-from .nn import check_finite
-from .tensor import Tensor
+from ..engine.autodiff import value_and_grad
+from ..engine.errors import DivergenceError, ShapeError, unknown_name
+from ..engine.tensor import Tensor
+from ..engine.trees import tree_leaves, tree_map
+from .mlp import check_finite
 
 __all__ = [
     "OPTIMIZERS",

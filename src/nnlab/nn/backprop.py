@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import losses, ops
-from .errors import unknown_name
-from .nn import MLP, output_activation
+from ..engine import ops
+from ..engine.errors import unknown_name
+from . import losses
+from .mlp import MLP, output_activation
 
 
 @dataclass
