@@ -1,4 +1,4 @@
-"""nnlab.course.conditioning: condition numbers, step limits, critical points and layer statistics."""
+"""nnlab.course.conditioning: condition numbers, step limits, critical points, layer statistics."""
 
 from __future__ import annotations
 

@@ -41,16 +41,40 @@ from .engine.ops import (
 from .engine.tensor import Tensor
 from .engine.trace import Graph, trace
 from .engine.trees import tree_map
-from .nn import backprop, data, losses, optim
-from .nn.losses import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    get_loss,
-    mse,
-    one_hot,
-    softmax_cross_entropy,
-)
-from .nn.mlp import ACTIVATIONS, MLP, get_activation
+
+# The network layer is loaded on first use, so that importing the engine alone
+# (``import nnlab.engine``) does not load the layers built on it.
+_FROM_NN = {
+    "backprop": "nnlab.nn.backprop",
+    "data": "nnlab.nn.data",
+    "losses": "nnlab.nn.losses",
+    "optim": "nnlab.nn.optim",
+    "binary_cross_entropy": "nnlab.nn.losses",
+    "binary_cross_entropy_with_logits": "nnlab.nn.losses",
+    "get_loss": "nnlab.nn.losses",
+    "mse": "nnlab.nn.losses",
+    "one_hot": "nnlab.nn.losses",
+    "softmax_cross_entropy": "nnlab.nn.losses",
+    "ACTIVATIONS": "nnlab.nn.mlp",
+    "MLP": "nnlab.nn.mlp",
+    "get_activation": "nnlab.nn.mlp",
+}
+
+
+def __getattr__(name: str):
+    if name in _FROM_NN:
+        import importlib
+
+        module = importlib.import_module(_FROM_NN[name])
+        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'nnlab' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_FROM_NN))
+
 
 __version__ = "0.1.0"
 

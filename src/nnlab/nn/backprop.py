@@ -72,7 +72,7 @@ _PAIRS = {("sigmoid", "bce"), ("softmax", "softmax_ce"), ("identity", "mse")}
 def output_delta(net: MLP, cache: Cache, y, loss: str) -> tuple[float, np.ndarray]:
     """The loss value and dL/dz of the last layer (averaged over examples)."""
     if loss not in losses.LOSSES:
-        raise unknown_name("loss", loss, losses.LOSSES)
+        raise unknown_name("backprop", "loss", loss, losses.LOSSES)
     if (net.output, loss) not in _PAIRS:
         raise ValueError(
             f"backprop supports output/loss pairs {sorted(_PAIRS)}, "

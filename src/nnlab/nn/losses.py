@@ -127,4 +127,4 @@ def get_loss(name: str):
     try:
         return LOSSES[name]
     except (KeyError, TypeError):
-        raise unknown_name("loss", name, LOSSES) from None
+        raise unknown_name("get_loss", "loss", name, LOSSES) from None

@@ -53,7 +53,7 @@ def get_activation(name: str) -> Activation:
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise unknown_name("activation", name, ACTIVATIONS) from None
+        raise unknown_name("get_activation", "activation", name, ACTIVATIONS) from None
 
 
 def output_activation(name: str) -> Callable:
@@ -61,7 +61,7 @@ def output_activation(name: str) -> Callable:
         return ops.softmax
     if name in ("identity", "sigmoid"):
         return ACTIVATIONS[name].fn
-    raise unknown_name("output activation", name, OUTPUTS)
+    raise unknown_name("MLP", "output activation", name, OUTPUTS)
 
 
 def check_finite(x, what: str) -> np.ndarray:

@@ -228,7 +228,7 @@ def make(name: str, **hyper) -> Optimizer:
     try:
         cls = OPTIMIZERS[name]
     except (KeyError, TypeError):
-        raise unknown_name("optimizer", name, OPTIMIZERS) from None
+        raise unknown_name("optim.make", "optimizer", name, OPTIMIZERS) from None
     valid = list(inspect.signature(cls).parameters)
     unexpected = sorted(set(hyper) - set(valid))
     if unexpected:
@@ -378,7 +378,7 @@ def train(
     """
     opt = _optimizer(optimizer, hyper)
     if on_divergence not in _ON_DIVERGENCE:
-        raise unknown_name("on_divergence value", on_divergence, _ON_DIVERGENCE)
+        raise unknown_name("optim.train", "on_divergence value", on_divergence, _ON_DIVERGENCE)
     if divergence_factor is not None and not divergence_factor > 1:
         raise ValueError(f"divergence_factor must be > 1 (or None), got {divergence_factor!r}")
     steps = _count("steps", steps)

@@ -11,12 +11,14 @@ the engine's answer, with a hint when the answer matches a known mistake.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import ipywidgets as W
 from IPython.display import HTML, Pretty, display
+
+from ..course.grading import DEFAULT_RTOL, Mistake, grade
+
+__all__ = ["Explorer", "Mistake", "SelfCheck", "grade", "show_controls"]
 
 
 class Explorer:
@@ -77,55 +79,12 @@ def _displayable(output):
     return Pretty(output) if isinstance(output, str) else output
 
 
-@dataclass(frozen=True)
-class Mistake:
-    """A common wrong answer: its value and the hint to give when a student hits it."""
-
-    value: float
-    hint: str
-
-
-def grade(
-    answer, expected: float, mistakes: Sequence[Mistake] = (), rtol: float = 1e-3
-) -> tuple[bool, str]:
-    """Grade a typed answer: ``(correct, feedback)``.
-
-    Accepts numbers or strings like "-0.27" or "1/4". An answer within ``rtol``
-    (relative, with an absolute floor of 1e-6) is correct; otherwise the first
-    matching mistake's hint is returned.
-    """
-    value = _parse(answer)
-    if value is None:
-        return False, f"Could not read {answer!r} as a number (try a decimal such as -0.271)."
-
-    def close(a, b):
-        return math.isclose(a, b, rel_tol=rtol, abs_tol=1e-6)
-
-    if close(value, expected):
-        return True, f"Correct: {expected:.6f}."
-    for mistake in mistakes:
-        if close(value, mistake.value):
-            return False, f"Not quite. {mistake.hint}"
-    return False, "Not quite. Recompute each factor of the chain rule and multiply again."
-
-
-def _parse(answer) -> float | None:
-    if isinstance(answer, int | float):
-        return float(answer)
-    text = str(answer).strip().replace("\u2212", "-")
-    try:
-        if "/" in text:
-            num, den = text.split("/", 1)
-            return float(num) / float(den)
-        return float(text)
-    except ValueError:
-        return None
-
-
 class SelfCheck:
     """A text box and a Check button; feedback comes from `grade`."""
 
-    def __init__(self, prompt: str, expected: float, mistakes: Sequence[Mistake] = (), rtol=1e-3):
+    def __init__(
+        self, prompt: str, expected: float, mistakes: Sequence[Mistake] = (), rtol=DEFAULT_RTOL
+    ):
         self.prompt, self.expected, self.mistakes, self.rtol = prompt, expected, mistakes, rtol
         # continuous_update=False: the value changes on Enter or leaving the box, not per keystroke.
         self.answer = W.Text(
