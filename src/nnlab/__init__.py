@@ -57,8 +57,12 @@ _FROM_NN = {
     "softmax_cross_entropy": "nnlab.nn.losses",
     "ACTIVATIONS": "nnlab.nn.mlp",
     "MLP": "nnlab.nn.mlp",
+    "ForwardPass": "nnlab.nn.mlp",
+    "fit": "nnlab.nn.fit",
+    "train_classifier": "nnlab.nn.fit",
     "get_activation": "nnlab.nn.mlp",
 }
+_MODULES = {"backprop", "data", "losses", "optim"}
 
 
 def __getattr__(name: str):
@@ -66,7 +70,7 @@ def __getattr__(name: str):
         import importlib
 
         module = importlib.import_module(_FROM_NN[name])
-        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        value = module if name in _MODULES else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'nnlab' has no attribute {name!r}")

@@ -6,6 +6,7 @@ connects unit ``i`` of the previous layer to unit ``j`` of the next.
 """
 
 from . import backprop, data, losses, optim
+from .fit import fit, loss_closure, train_classifier
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -14,20 +15,24 @@ from .losses import (
     one_hot,
     softmax_cross_entropy,
 )
-from .mlp import ACTIVATIONS, MLP, get_activation
+from .mlp import ACTIVATIONS, MLP, ForwardPass, get_activation
 
 __all__ = [
     "ACTIVATIONS",
     "MLP",
+    "ForwardPass",
     "backprop",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "data",
+    "fit",
     "get_activation",
     "get_loss",
+    "loss_closure",
     "losses",
     "mse",
     "one_hot",
     "optim",
     "softmax_cross_entropy",
+    "train_classifier",
 ]

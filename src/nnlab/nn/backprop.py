@@ -13,38 +13,19 @@ every step is written out so the algorithm can be read line by line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from ..engine import ops
 from ..engine.errors import unknown_name
 from . import losses
-from .mlp import MLP, output_activation
+from .mlp import MLP, ForwardPass
 
 
-@dataclass
-class Cache:
-    """What the forward pass keeps: ``a[0] = x``, ``z[l]``, ``a[l+1] = f(z[l])``."""
-
-    z: list[np.ndarray]
-    a: list[np.ndarray]
+def forward(net: MLP, x, params=None) -> ForwardPass:
+    """Forward pass on arrays, caching every pre-activation ``z`` and activation ``a``."""
+    return net.forward(np.asarray(x, dtype=net.dtype), params)
 
 
-def forward(net: MLP, x, params=None) -> Cache:
-    """Forward pass on arrays, caching every pre-activation and activation."""
-    net.check_input(x)
-    a = [np.asarray(x, dtype=net.dtype)]
-    z = []
-    layers = net.layers(params)
-    for layer, (W, b) in enumerate(layers):
-        z.append(ops.matmul(a[-1], W) if b is None else ops.affine(a[-1], W, b))
-        last = layer == len(layers) - 1
-        a.append(output_activation(net.output)(z[-1]) if last else net.hidden[layer].fn(z[-1]))
-    return Cache(z, a)
-
-
-def backward(net: MLP, cache: Cache, delta_out: np.ndarray, params=None) -> list[np.ndarray]:
+def backward(net: MLP, cache: ForwardPass, delta_out: np.ndarray, params=None) -> list[np.ndarray]:
     """Backward pass from ``delta_out = dL/dz`` of the last layer.
 
     Returns gradients in the order of ``net.parameters()``.
@@ -69,7 +50,7 @@ def backward(net: MLP, cache: Cache, delta_out: np.ndarray, params=None) -> list
 _PAIRS = {("sigmoid", "bce"), ("softmax", "softmax_ce"), ("identity", "mse")}
 
 
-def output_delta(net: MLP, cache: Cache, y, loss: str) -> tuple[float, np.ndarray]:
+def output_delta(net: MLP, cache: ForwardPass, y, loss: str) -> tuple[float, np.ndarray]:
     """The loss value and dL/dz of the last layer (averaged over examples)."""
     if loss not in losses.LOSSES:
         raise unknown_name("backprop", "loss", loss, losses.LOSSES)

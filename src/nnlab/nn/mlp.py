@@ -72,6 +72,30 @@ def check_finite(x, what: str) -> np.ndarray:
     return values
 
 
+@dataclass
+class ForwardPass:
+    """What one forward pass computed: ``a[0] = x``, ``z[l]`` and ``a[l + 1] = f_l(z[l])``.
+
+    ``z`` has one entry per layer (``depth`` of them), ``a`` one more: ``a[-1]`` is the
+    network's output and ``a[1:-1]`` are the hidden layers' activations (the learned features).
+    """
+
+    z: list
+    a: list
+
+    @property
+    def output(self):
+        return self.a[-1]
+
+    @property
+    def logits(self):
+        return self.z[-1]
+
+    @property
+    def hidden(self) -> list:
+        return self.a[1:-1]
+
+
 class MLP:
     """A multilayer perceptron built from ``sizes`` (inputs, hidden widths..., outputs).
 
@@ -155,6 +179,7 @@ class MLP:
         return [(next(it), next(it) if b is not None else None) for b in self.b]
 
     def check_input(self, x):
+        """Raise unless ``x`` (array or Tensor) is finite with ``sizes[0]`` features."""
         values = check_finite(x, "MLP input")
         if values.ndim not in (1, 2) or values.shape[-1] != self.sizes[0]:
             raise ShapeError(
@@ -162,21 +187,31 @@ class MLP:
                 f"or ({self.sizes[0]},), got {values.shape}"
             )
 
-    def logits(self, x, params=None):
-        """The last layer's pre-activation z_L (what the output activation is applied to)."""
-        if not isinstance(x, Tensor):
-            self.check_input(x)
-        a = x
+    def forward(self, x, params=None) -> ForwardPass:
+        """The one forward pass: every layer's pre-activation ``z[l]`` and activation ``a[l]``.
+
+        ``a[0] = x``; for each layer ``l``, ``z[l] = a[l] @ W[l] + b[l]`` and
+        ``a[l + 1] = f_l(z[l])``, the last ``f`` being the output unit. ``x`` and ``params``
+        may be arrays or Tensors (then every entry is a Tensor and gradients flow).
+        """
+        self.check_input(x)
+        a, z = [x], []
         layers = self.layers(params)
+        last = len(layers) - 1
         for layer, (W, b) in enumerate(layers):
             # ops (not bare @, +) so a wrong shape set by hand gets a ShapeError naming the op.
-            z = ops.matmul(a, W) if b is None else ops.affine(a, W, b)
-            a = self.hidden[layer].fn(z) if layer < len(layers) - 1 else z
-        return a
+            z.append(ops.matmul(a[-1], W) if b is None else ops.affine(a[-1], W, b))
+            unit = output_activation(self.output) if layer == last else self.hidden[layer].fn
+            a.append(unit(z[-1]))
+        return ForwardPass(z, a)
+
+    def logits(self, x, params=None):
+        """The last layer's pre-activation z_L (what the output activation is applied to)."""
+        return self.forward(x, params).z[-1]
 
     def apply(self, params, x):
         """The network's output on ``x`` with parameters ``params`` (Tensors or arrays)."""
-        return output_activation(self.output)(self.logits(x, params))
+        return self.forward(x, params).a[-1]
 
     def __call__(self, x):
         return self.apply(None, x)
