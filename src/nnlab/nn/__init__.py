@@ -5,7 +5,7 @@ Weight convention: a layer computes ``z = a @ W + b`` with examples as rows, so 
 connects unit ``i`` of the previous layer to unit ``j`` of the next.
 """
 
-from . import backprop, data, losses, optim
+from . import backprop, data, losses, metrics, optim
 from .fit import fit, loss_closure, train_classifier
 from .losses import (
     binary_cross_entropy,
@@ -30,6 +30,7 @@ __all__ = [
     "get_loss",
     "loss_closure",
     "losses",
+    "metrics",
     "mse",
     "one_hot",
     "optim",
