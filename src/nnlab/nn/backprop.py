@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.errors import unknown_name
+from ..engine.errors import NnlabValueError, ShapeError, unknown_name
 from . import losses
 from .mlp import MLP, ForwardPass
 
@@ -31,7 +31,12 @@ def backward(net: MLP, cache: ForwardPass, delta_out: np.ndarray, params=None) -
     Returns gradients in the order of ``net.parameters()``.
     """
     layers = net.layers(params)
-    delta = delta_out
+    delta = np.asarray(delta_out)
+    if delta.shape != np.shape(cache.z[-1]):
+        raise ShapeError(
+            f"backprop.backward: delta_out has shape {delta.shape} but the last layer's z "
+            f"has shape {np.shape(cache.z[-1])} (delta_out is dL/dz of the last layer)"
+        )
     grads = []
     for layer in reversed(range(len(layers))):
         W, b = layers[layer]
@@ -55,8 +60,8 @@ def output_delta(net: MLP, cache: ForwardPass, y, loss: str) -> tuple[float, np.
     if loss not in losses.LOSSES:
         raise unknown_name("backprop", "loss", loss, losses.LOSSES)
     if (net.output, loss) not in _PAIRS:
-        raise ValueError(
-            f"backprop supports output/loss pairs {sorted(_PAIRS)}, "
+        raise NnlabValueError(
+            f"backprop: supported output/loss pairs are {sorted(_PAIRS)}, "
             f"got ({net.output!r}, {loss!r}); "
             "use nnlab.grad for other combinations"
         )

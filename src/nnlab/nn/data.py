@@ -14,6 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..engine.errors import NnlabValueError, ShapeError
+
 # The handout's XOR table, in its order: label 1 where x1 * x2 > 0.
 XOR_POINTS = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
 XOR_LABELS = np.array([1, 0, 0, 1])
@@ -22,7 +24,7 @@ XOR_LABELS = np.array([1, 0, 0, 1])
 def _integer(value, name: str, where: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
         wanted = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
-        raise ValueError(f"{where}: {name} must be {wanted}, got {value!r}")
+        raise NnlabValueError(f"{where}: {name} must be {wanted}, got {value!r}")
     return int(value)
 
 
@@ -32,7 +34,7 @@ def _real(value) -> bool:
 
 def _nonnegative(value, name: str, where: str) -> float:
     if not _real(value) or not 0 <= value < np.inf:
-        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}")
+        raise NnlabValueError(f"{where}: {name} must be a finite number >= 0, got {value!r}")
     return float(value)
 
 
@@ -40,9 +42,11 @@ def _interval(value, name: str, where: str) -> tuple[float, float]:
     try:
         low, high = (float(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: {name} must be a pair (low, high), got {value!r}") from None
+        raise NnlabValueError(
+            f"{where}: {name} must be a pair (low, high), got {value!r}"
+        ) from None
     if not -np.inf < low < high < np.inf:
-        raise ValueError(f"{where}: {name} must satisfy low < high (finite), got {value!r}")
+        raise NnlabValueError(f"{where}: {name} must satisfy low < high (finite), got {value!r}")
     return low, high
 
 
@@ -104,7 +108,7 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed: int = 
     n = _integer(n, "n", "circles")
     noise = _nonnegative(noise, "noise", "circles")
     if not _real(factor) or not 0 < factor < 1:
-        raise ValueError(f"circles: factor (inner radius) must lie in (0, 1), got {factor!r}")
+        raise NnlabValueError(f"circles: factor (inner radius) must lie in (0, 1), got {factor!r}")
     rng = np.random.default_rng(seed)
     sizes = _class_sizes(n, 2)
     parts = []
@@ -150,7 +154,7 @@ def blobs(n: int = 200, centers=2, std: float = 1.0, seed: int = 0):
         centers = 3.0 * np.column_stack([np.cos(angle), np.sin(angle)])
     centers = np.asarray(centers, dtype=np.float64)
     if centers.ndim != 2 or len(centers) < 2 or not np.all(np.isfinite(centers)):
-        raise ValueError(
+        raise NnlabValueError(
             "blobs: centers must be a number of classes >= 2 or a finite array of shape (k, d) "
             f"with k >= 2, got {centers.tolist()!r:.80}"
         )
@@ -174,7 +178,7 @@ def function_samples(f, n: int = 50, domain=(-1, 1), noise: float = 0.0, seed: i
     x = np.sort(rng.uniform(low, high, n))
     fx = np.asarray(f(x), dtype=np.float64)
     if fx.size not in (1, n):
-        raise ValueError(
+        raise NnlabValueError(
             f"function_samples: f must return {n} values for x of shape {x.shape}, "
             f"got shape {fx.shape}"
         )
@@ -214,10 +218,10 @@ def train_val_test_split(X, y, fractions=(0.6, 0.2, 0.2), seed: int = 0):
     """
     X, y = np.asarray(X), np.asarray(y)
     if len(X) != len(y):
-        raise ValueError(f"train_val_test_split: X has {len(X)} rows but y has {len(y)} labels")
+        raise ShapeError(f"train_val_test_split: X has {len(X)} rows but y has {len(y)} labels")
     fractions = np.asarray(fractions, dtype=np.float64)
     if fractions.shape != (3,) or np.any(fractions < 0) or not np.isclose(fractions.sum(), 1):
-        raise ValueError(
+        raise NnlabValueError(
             "train_val_test_split: fractions must be three numbers >= 0 that sum to 1 "
             f"(train, validation, test), got {fractions.tolist()}"
         )

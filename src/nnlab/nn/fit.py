@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..engine.errors import NnlabTypeError, unknown_name
 from . import losses
-from .mlp import MLP
+from .mlp import MLP, check_finite
 from .optim import History, train
 
 # The loss each output unit is trained with by default, computed on the logits where the
@@ -27,8 +27,14 @@ def loss_closure(net: MLP, X, y, loss: str | None = None):
     for a sigmoid output) or ``"softmax_ce"`` (on the logits; for a softmax output); by
     default the one that matches ``net.output``.
     """
+    return _closure(net, X, y, loss, "loss_closure")
+
+
+def _closure(net: MLP, X, y, loss: str | None, where: str):
     if not isinstance(net, MLP):
-        raise NnlabTypeError(f"fit: expected an MLP, got {type(net).__name__}")
+        raise NnlabTypeError(f"{where}: expected an MLP, got {type(net).__name__}")
+    check_finite(X, where, "inputs X")
+    check_finite(y, where, "targets y")
     loss = DEFAULT_LOSS[net.output] if loss is None else loss
     if loss == "mse":
         return lambda params, X=X, y=y: losses.mse(net.apply(params, X), y)
@@ -38,7 +44,7 @@ def loss_closure(net: MLP, X, y, loss: str | None = None):
         )
     if loss == "softmax_ce":
         return lambda params, X=X, y=y: losses.softmax_cross_entropy(net.logits(X, params), y)
-    raise unknown_name("fit", "loss", loss, FIT_LOSSES)
+    raise unknown_name(where, "loss", loss, FIT_LOSSES)
 
 
 def fit(
@@ -53,7 +59,7 @@ def fit(
     """
     if train_kwargs.get("batch_size") is not None:
         train_kwargs.setdefault("data", (X, y))
-    history = train(loss_closure(net, X, y, loss), net.parameters(), optimizer, **train_kwargs)
+    history = train(_closure(net, X, y, loss, "fit"), net.parameters(), optimizer, **train_kwargs)
     net.set_parameters(history.params)
     return history
 

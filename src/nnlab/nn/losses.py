@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine import ops
 from ..engine import primitives as P
-from ..engine.errors import ShapeError, unknown_name
+from ..engine.errors import NnlabValueError, ShapeError, unknown_name
 from ..engine.tensor import Tensor, apply
 from .mlp import check_finite
 
@@ -21,7 +21,7 @@ def _values(x):
 
 def _match_targets(pred, y, loss: str) -> np.ndarray:
     """Targets shaped like the predictions; (n,) targets fit (n, 1) predictions."""
-    y = check_finite(y, f"{loss} targets")
+    y = check_finite(y, loss, "targets")
     shape = np.shape(_values(pred))
     if y.shape == shape:
         return y
@@ -33,7 +33,7 @@ def _match_targets(pred, y, loss: str) -> np.ndarray:
 def _check_binary(y, loss: str) -> np.ndarray:
     if not ((y == 0) | (y == 1)).all():
         bad = np.unique(y[(y != 0) & (y != 1)])
-        raise ValueError(f"{loss}: labels must be 0 or 1, got {bad[:5].tolist()}")
+        raise NnlabValueError(f"{loss}: labels must be 0 or 1, got {bad[:5].tolist()}")
     return y.astype(np.result_type(y, np.float32), copy=False)
 
 
@@ -53,7 +53,7 @@ def binary_cross_entropy(p, y):
     y = _check_binary(_match_targets(p, y, "binary_cross_entropy"), "binary_cross_entropy")
     pv = _values(p)
     if np.any((pv < 0) | (pv > 1)):
-        raise ValueError(
+        raise NnlabValueError(
             "binary_cross_entropy: predictions must be probabilities in [0, 1], got values in "
             f"[{np.min(pv):.4g}, {np.max(pv):.4g}] (an output layer without a sigmoid?)"
         )
@@ -68,24 +68,29 @@ def binary_cross_entropy_with_logits(z, y):
 
     One fused primitive, whose gradient is (sigmoid(z) - y) / n.
     """
-    y = _check_binary(
-        _match_targets(z, y, "binary_cross_entropy_with_logits"), "binary_cross_entropy"
-    )
+    where = "binary_cross_entropy_with_logits"
+    y = _check_binary(_match_targets(z, y, where), where)
     return apply(P.bce_with_logits, z, y)
 
 
 def one_hot(labels, num_classes: int) -> np.ndarray:
     """Rows of the identity: label k becomes e_k (float64)."""
+    return _one_hot(labels, num_classes, "one_hot")
+
+
+def _one_hot(labels, num_classes: int, where: str) -> np.ndarray:
     labels = np.asarray(labels)
     integral = labels.dtype.kind in "iu" or (
         labels.dtype.kind == "f" and np.all(labels == np.round(labels))
     )
     if labels.ndim != 1 or not integral:
-        raise ValueError(f"one_hot: labels must be a 1-D array of integers, got {labels!r:.80}")
+        raise NnlabValueError(
+            f"{where}: labels must be a 1-D array of integers, got {labels!r:.80}"
+        )
     labels = labels.astype(int)
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(
-            f"one_hot: labels must lie in 0..{num_classes - 1} for {num_classes} classes, "
+        raise NnlabValueError(
+            f"{where}: labels must lie in 0..{num_classes - 1} for {num_classes} classes, "
             f"got values from {labels.min()} to {labels.max()}"
         )
     return np.eye(num_classes)[labels]
@@ -99,13 +104,13 @@ def softmax_cross_entropy(logits, y):
     shape = np.shape(_values(logits))
     if len(shape) != 2:
         raise ShapeError(f"softmax_cross_entropy: logits must have shape (n, k), got {shape}")
-    y = check_finite(y, "softmax_cross_entropy labels")
+    y = check_finite(y, "softmax_cross_entropy", "labels")
     if y.ndim == 1:
         if y.shape[0] != shape[0]:
             raise ShapeError(
                 f"softmax_cross_entropy: {shape[0]} rows of logits but {y.shape[0]} labels"
             )
-        y = one_hot(y, shape[1])
+        y = _one_hot(y, shape[1], "softmax_cross_entropy")
     elif y.shape != shape:
         raise ShapeError(
             f"softmax_cross_entropy: logits have shape {shape} but one-hot labels {y.shape}"

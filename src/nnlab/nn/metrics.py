@@ -15,8 +15,8 @@ from .mlp import check_finite
 
 def _paired(pred, y, where: str) -> tuple[np.ndarray, np.ndarray]:
     """Predictions and targets as finite arrays of one shape."""
-    pred = np.asarray(check_finite(pred, f"{where}: predictions"))
-    y = np.asarray(check_finite(y, f"{where}: targets"))
+    pred = np.asarray(check_finite(pred, where, "predictions"))
+    y = np.asarray(check_finite(y, where, "targets"))
     if pred.ndim == 2 and pred.shape[1] == 1 and y.ndim == 1:
         pred = pred[:, 0]
     if y.ndim == 2 and y.shape[1] == 1 and pred.ndim == 1:
@@ -45,7 +45,11 @@ def predicted_labels(pred, from_logits: bool = False) -> np.ndarray:
     ``pred > 0.5``, the handout's rule) or, with ``from_logits=True``, a logit (label 1
     when ``pred > 0``; the same decision, since sigmoid(z) > 1/2 exactly when z > 0).
     """
-    pred = np.asarray(check_finite(pred, "predicted_labels: predictions"))
+    return _labels(pred, from_logits, "predicted_labels")
+
+
+def _labels(pred, from_logits: bool, where: str) -> np.ndarray:
+    pred = np.asarray(check_finite(pred, where, "predictions"))
     if pred.ndim == 2 and pred.shape[1] > 1:
         return np.argmax(pred, axis=1)
     if pred.dtype.kind in "biu":
@@ -54,7 +58,7 @@ def predicted_labels(pred, from_logits: bool = False) -> np.ndarray:
         return (pred > 0).astype(np.int64)
     if np.any((pred < 0) | (pred > 1)):
         raise NnlabValueError(
-            "accuracy: float predictions must be probabilities in [0, 1]; pass "
+            f"{where}: float predictions must be probabilities in [0, 1]; pass "
             "from_logits=True for logits, or integer labels, or an (n, k) array of class scores"
         )
     return (pred > 0.5).astype(np.int64)
@@ -62,13 +66,13 @@ def predicted_labels(pred, from_logits: bool = False) -> np.ndarray:
 
 def accuracy(pred, y, from_logits: bool = False) -> float:
     """Fraction of examples whose predicted label (see `predicted_labels`) equals ``y``."""
-    pred = np.asarray(check_finite(pred, "accuracy: predictions"))
-    y = np.asarray(check_finite(y, "accuracy: labels"))
+    pred = np.asarray(check_finite(pred, "accuracy", "predictions"))
+    y = np.asarray(check_finite(y, "accuracy", "labels"))
     if pred.ndim == 2 and pred.shape[1] > 1 and (y.ndim != 1 or len(y) != len(pred)):
         raise ShapeError(
             f"accuracy: {len(pred)} rows of class scores for labels of shape {y.shape}"
         )
-    labels, y = _paired(predicted_labels(pred, from_logits), y, "accuracy")
+    labels, y = _paired(_labels(pred, from_logits, "accuracy"), y, "accuracy")
     return float(np.mean(labels == y))
 
 
@@ -80,8 +84,8 @@ def log_loss(pred, y, eps: float = 1e-12) -> float:
     integer labels. Probabilities are clipped to [eps, 1 - eps] so a confident mistake costs
     about ``-log(eps)`` instead of infinity.
     """
-    p = np.asarray(check_finite(pred, "log_loss: probabilities"))
-    y = np.asarray(check_finite(y, "log_loss: labels"))
+    p = np.asarray(check_finite(pred, "log_loss", "probabilities"))
+    y = np.asarray(check_finite(y, "log_loss", "labels"))
     if np.any((p < 0) | (p > 1)):
         raise NnlabValueError("log_loss: probabilities must lie in [0, 1]")
     if p.ndim == 2 and p.shape[1] > 1:

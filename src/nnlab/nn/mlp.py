@@ -15,13 +15,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import ops
-from ..engine.errors import ShapeError, unknown_name
+from ..engine.errors import NnlabTypeError, NnlabValueError, ShapeError, unknown_name
 from ..engine.tensor import Tensor
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation: ``fn(z)`` (Tensor or array) and ``derivative(z, a)`` on arrays."""
+    """An activation: ``fn(z)`` (Tensor or array) and ``derivative(z, a)`` on arrays.
+
+    ``fn`` is the engine's primitive, so autodiff differentiates it with the primitive
+    table's own JVP and VJP rules. ``derivative`` is a second table, kept on purpose: it is
+    the f'(z) that explicit backprop (`nnlab.nn.backprop`) multiplies each delta by, written
+    by hand in the form a student derives it, often from the activation ``a = f(z)`` already
+    cached by the forward pass (tanh' = 1 - a**2, sigmoid' = a (1 - a)). Deriving it from the
+    primitive table would hide the formula backprop teaches; tests check on a grid that the
+    two tables agree.
+    """
 
     name: str
     fn: Callable
@@ -64,12 +73,27 @@ def output_activation(name: str) -> Callable:
     raise unknown_name("MLP", "output activation", name, OUTPUTS)
 
 
-def check_finite(x, what: str) -> np.ndarray:
+def check_finite(x, where: str, what: str = "input") -> np.ndarray:
+    """``x`` (array or Tensor) as an array, or an error if it holds nan or inf.
+
+    ``where`` is the public function that was called and ``what`` names ``x`` there:
+    ``check_finite(pred, "accuracy", "predictions")``.
+    """
     values = np.asarray(x.value if isinstance(x, Tensor) else x)
     if values.dtype.kind in "fc" and not np.isfinite(values).all():
         bad = int(np.size(values) - np.count_nonzero(np.isfinite(values)))
-        raise ValueError(f"{what} contains {bad} non-finite value(s) (nan or inf)")
+        raise NnlabValueError(f"{where}: {what} contains {bad} non-finite value(s) (nan or inf)")
     return values
+
+
+def _listed(value) -> list:
+    """One value per layer, from any sequence; a lone number or None is a mistake worth naming."""
+    try:
+        return list(value)
+    except TypeError:
+        raise NnlabTypeError(
+            f"MLP: expected a single value or a list with one per layer, got {value!r:.60}"
+        ) from None
 
 
 @dataclass
@@ -118,18 +142,20 @@ class MLP:
     ):
         sizes = list(sizes)
         if len(sizes) < 2 or not all(isinstance(n, int | np.integer) and n > 0 for n in sizes):
-            raise ValueError(f"sizes must list at least two positive integers, got {sizes}")
+            raise NnlabValueError(
+                f"MLP: sizes must list at least two positive integers, got {sizes}"
+            )
         depth = len(sizes) - 1
-        names = [activation] * (depth - 1) if isinstance(activation, str) else list(activation)
+        names = [activation] * (depth - 1) if isinstance(activation, str) else _listed(activation)
         if len(names) != depth - 1:
-            raise ValueError(
-                f"{depth - 1} hidden layer(s) need {depth - 1} activation(s), got {names}"
+            raise NnlabValueError(
+                f"MLP: {depth - 1} hidden layer(s) need {depth - 1} activation(s), got {names}"
             )
         self.hidden = [get_activation(n) for n in names]
         output_activation(output)  # validates the name
-        flags = [bias] * depth if isinstance(bias, bool) else list(bias)
+        flags = [bias] * depth if isinstance(bias, bool) else _listed(bias)
         if len(flags) != depth:
-            raise ValueError(f"bias needs one flag per layer ({depth}), got {flags}")
+            raise NnlabValueError(f"MLP: bias needs one flag per layer ({depth}), got {flags}")
         self.sizes, self.output, self.seed, self.dtype = sizes, output, seed, np.dtype(dtype)
         self.activations = names
         rng = np.random.default_rng(seed)
@@ -154,7 +180,7 @@ class MLP:
         expected = [p.shape for p in self.parameters()]
         if [p.shape for p in params] != expected:
             raise ShapeError(
-                f"set_parameters: expected shapes {expected}, got {[p.shape for p in params]}"
+                f"MLP.set_parameters: expected shapes {expected}, got {[p.shape for p in params]}"
             )
         it = iter(params)
         for layer in range(self.depth):
@@ -173,17 +199,19 @@ class MLP:
         expected = len(self.W) + sum(b is not None for b in self.b)
         if len(params) != expected:
             raise ShapeError(
-                f"MLP with sizes {self.sizes} has {expected} parameter arrays, got {len(params)}"
+                f"MLP: a network with sizes {self.sizes} has {expected} parameter arrays, "
+                f"got {len(params)}"
             )
         it = iter(params)
         return [(next(it), next(it) if b is not None else None) for b in self.b]
 
     def check_input(self, x):
         """Raise unless ``x`` (array or Tensor) is finite with ``sizes[0]`` features."""
-        values = check_finite(x, "MLP input")
+        values = check_finite(x, "MLP", "the MLP input")
         if values.ndim not in (1, 2) or values.shape[-1] != self.sizes[0]:
             raise ShapeError(
-                f"MLP with sizes {self.sizes} expects inputs of shape (n, {self.sizes[0]}) "
+                f"MLP: a network with sizes {self.sizes} expects inputs of shape "
+                f"(n, {self.sizes[0]}) "
                 f"or ({self.sizes[0]},), got {values.shape}"
             )
 

@@ -149,7 +149,7 @@ def train(
     if problem:
         message = f"diverged at step {step}: {problem}"
         if on_divergence == "raise":
-            raise DivergenceError(message)
+            raise DivergenceError(f"optim.train: {message}")
         final_loss = losses[-1] if losses else loss
     else:
         message = f"ran {steps} steps"
@@ -270,8 +270,8 @@ def _check_data(data):
         raise NnlabValueError(
             "optim.train: data must be a pair (X, y) of inputs and targets"
         ) from None
-    X = check_finite(X, "optim.train: training inputs X")
-    y = check_finite(y, "optim.train: training targets y")
+    X = check_finite(X, "optim.train", "training inputs X")
+    y = check_finite(y, "optim.train", "training targets y")
     if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
         raise ShapeError(
             f"optim.train: data X has shape {X.shape} but y has shape {y.shape}; "
@@ -308,4 +308,4 @@ def _initial_parameter(w) -> np.ndarray:
             "optim.train: parameters must be numeric arrays (or lists, tuples and dicts of "
             f"them), got {type(w).__name__} {w!r:.60}"
         )
-    return check_finite(values, "optim.train: initial parameters").copy()
+    return check_finite(values, "optim.train", "initial parameters").copy()
