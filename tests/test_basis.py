@@ -8,6 +8,7 @@ import pytest
 import nnlab
 from nnlab.course import basis
 from nnlab.engine.errors import ShapeError
+from nnlab.nn import metrics
 
 
 @pytest.mark.parametrize("d,p", [(1, 0), (1, 5), (2, 2), (3, 3), (4, 5)])
@@ -62,9 +63,9 @@ def test_fit_logistic_separates_xor_on_the_product_feature():
     X = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, 1.0], [-1.0, -1.0]])
     y = np.array([1, 0, 0, 1])
     fit = basis.fit_logistic((X[:, 0] * X[:, 1])[:, None], y, steps=300)
-    assert basis.accuracy(fit.logits((X[:, 0] * X[:, 1])[:, None]), y) == 1.0
+    assert metrics.accuracy(fit.logits((X[:, 0] * X[:, 1])[:, None]), y, from_logits=True) == 1.0
     raw = basis.fit_logistic(X, y, steps=300)
-    assert basis.accuracy(raw.logits(X), y) == 0.5
+    assert metrics.accuracy(raw.logits(X), y, from_logits=True) == 0.5
     assert raw.history.final_loss == pytest.approx(np.log(2))
 
 
@@ -91,8 +92,8 @@ def test_refit_last_layer_never_increases_training_error():
     x, y = nnlab.data.function_samples(np.sin, n=25, domain=(-2, 2), noise=0.1, seed=0)
     net = nnlab.MLP([1, 6, 1], "tanh", seed=0)
     refit = basis.refit_last_layer(net, x, y)
-    before = basis.mse_value(net(x), y)
-    after = basis.mse_value(refit.predict(basis.learned_features(net, x)), y)
+    before = metrics.mse(net(x), y)
+    after = metrics.mse(refit.predict(basis.learned_features(net, x)), y)
     assert after <= before
 
 

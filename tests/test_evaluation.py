@@ -7,6 +7,7 @@ import pytest
 import nnlab
 from nnlab.course import evaluation as ev
 from nnlab.engine.errors import ShapeError
+from nnlab.nn import metrics
 
 
 def f(x):
@@ -52,52 +53,51 @@ def test_stack_folds_gives_one_training_set_per_fold():
 
 
 # --- metrics ------------------------------------------------------------------------------------
+# The scores are nnlab.nn.metrics, (pred, y) like the losses; checked here on the inputs this
+# chapter's helpers give them.
 def test_mse_matches_the_engine_and_accepts_columns():
     rng = np.random.default_rng(0)
     y, pred = rng.normal(size=7), rng.normal(size=(7, 1))
-    assert ev.mean_squared_error(y, pred) == pytest.approx(float(nnlab.mse(pred[:, 0], y)))
+    assert metrics.mse(pred, y) == pytest.approx(float(nnlab.mse(pred[:, 0], y)))
     with pytest.raises(ShapeError, match="do not match"):
-        ev.mean_squared_error(y, pred[:5])
+        metrics.mse(pred[:5], y)
 
 
 def test_accuracy_from_probabilities_labels_and_scores():
     y = np.array([1, 0, 1, 1])
-    assert ev.accuracy(y, np.array([0.9, 0.2, 0.4, 0.5])) == 0.75  # 0.5 counts as label 1
-    assert ev.accuracy(y, np.array([1, 1, 1, 1])) == 0.75
+    # the handout's rule: label 1 when p > 0.5, so p = 0.5 counts as label 0
+    assert metrics.accuracy(np.array([0.9, 0.2, 0.4, 0.5]), y) == 0.5
+    assert metrics.accuracy(np.array([0.9, 0.2, 0.4, 0.51]), y) == 0.75
+    assert metrics.accuracy(np.array([1, 1, 1, 1]), y) == 0.75
     scores = np.array([[0.1, 0.9], [2.0, -1.0], [0.0, 3.0], [5.0, 1.0]])
-    assert ev.accuracy(y, scores) == 0.75
+    assert metrics.accuracy(scores, y) == 0.75
     with pytest.raises(ValueError, match="probabilities in \\[0, 1\\]"):
-        ev.accuracy(y, np.array([1.5, 0.0, 0.0, 0.0]))
+        metrics.accuracy(np.array([1.5, 0.0, 0.0, 0.0]), y)
 
 
 def test_log_loss_matches_the_engine_cross_entropies():
     rng = np.random.default_rng(1)
     p = rng.uniform(0.05, 0.95, 9)
     y = rng.integers(0, 2, 9)
-    assert ev.log_loss(y, p) == pytest.approx(float(nnlab.binary_cross_entropy(p, y)), rel=1e-12)
+    assert metrics.log_loss(p, y) == pytest.approx(
+        float(nnlab.binary_cross_entropy(p, y)), rel=1e-12
+    )
     logits = rng.normal(size=(9, 3))
     labels = rng.integers(0, 3, 9)
     probs = nnlab.softmax(logits)
     expected = float(nnlab.softmax_cross_entropy(logits, labels))
-    assert ev.log_loss(labels, probs) == pytest.approx(expected, rel=1e-10)
-    assert ev.log_loss(np.array([1]), np.array([0.0])) == pytest.approx(-np.log(1e-12))
+    assert metrics.log_loss(probs, labels) == pytest.approx(expected, rel=1e-10)
+    assert metrics.log_loss(np.array([0.0]), np.array([1])) == pytest.approx(-np.log(1e-12))
     with pytest.raises(ValueError, match="0 or 1"):
-        ev.log_loss(np.array([2, 0]), np.array([0.5, 0.5]))
+        metrics.log_loss(np.array([0.5, 0.5]), np.array([2, 0]))
     with pytest.raises(ValueError, match="sum to 1"):
-        ev.log_loss(np.array([0, 1]), np.array([[0.5, 0.4], [0.5, 0.5]]))
+        metrics.log_loss(np.array([[0.5, 0.4], [0.5, 0.5]]), np.array([0, 1]))
 
 
 # --- fit_mlps -----------------------------------------------------------------------------------
-def _alone(x, y, width, seed, steps, lr=0.05):
-    net = nnlab.MLP([x.shape[1], width, 1], "tanh", seed=seed)
-    hist = nnlab.optim.train(
-        lambda p: nnlab.mse(net.apply(p, x), y),
-        net.parameters(),
-        optimizer="adam",
-        lr=lr,
-        steps=steps,
-    )
-    net.set_parameters(hist.params)
+def _alone(x, y, width, seed, steps, lr=0.05, bias=True):
+    net = nnlab.MLP([x.shape[1], width, 1], "tanh", seed=seed, bias=bias)
+    nnlab.fit(net, x, y, loss="mse", optimizer="adam", lr=lr, steps=steps)
     return net
 
 
@@ -109,7 +109,24 @@ def test_side_by_side_training_equals_training_each_network_alone():
         np.testing.assert_allclose(ens.predict(x)[r], net(x)[:, 0], atol=1e-10)
         np.testing.assert_allclose(ens.member(r)(x)[:, 0], net(x)[:, 0], atol=1e-10)
     losses = ens.losses(x, y)
-    assert losses[1] == pytest.approx(ev.mean_squared_error(y, ens.member(1)(x)))
+    assert losses[1] == pytest.approx(metrics.mse(ens.member(1)(x), y))
+
+
+@pytest.mark.parametrize("bias", [True, [False, True], [True, False], False])
+def test_stacked_forward_equals_mlp_forward_for_every_member(bias):
+    x, y = nnlab.data.function_samples(f, 16, (-1.5, 1.5), 0.3, seed=4)
+    ens = ev.fit_mlps(x, y, hidden=4, seeds=[0, 5, 9], lr=0.05, steps=60, bias=bias)
+    flags = [bias, bias] if isinstance(bias, bool) else bias
+    assert ens.bias == flags
+    assert len(ens.params) == 2 + sum(flags)
+    outputs = ens.predict(x)
+    for r, seed in enumerate([0, 5, 9]):
+        member = ens.member(r)
+        assert [b is not None for b in member.b] == flags
+        np.testing.assert_array_equal(outputs[r], member.forward(x).output[:, 0])
+        # and each member is the network trained alone with the same flags
+        alone = _alone(x, y, 4, seed, 60, bias=bias)
+        np.testing.assert_allclose(outputs[r], alone(x)[:, 0], atol=1e-10)
 
 
 def test_each_member_can_train_on_its_own_data_set():
@@ -134,7 +151,7 @@ def test_loss_curves_follow_the_recorded_trajectory():
     np.testing.assert_array_equal(steps, [0, 10, 20, 30, 40])
     assert curves.shape == (5, 2)
     init = nnlab.MLP([1, 3, 1], "tanh", seed=1)
-    assert curves[0, 1] == pytest.approx(ev.mean_squared_error(y, init(x)))
+    assert curves[0, 1] == pytest.approx(metrics.mse(init(x), y))
     np.testing.assert_allclose(curves[-1], ens.losses(x, y))
     # the summed training loss recorded by optim.train is the sum of member losses
     assert ens.history.losses[10] == pytest.approx(curves[1].sum())

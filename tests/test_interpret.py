@@ -1,4 +1,5 @@
-"""nnlab.course.interpret: attributions, perturbation importance, unit surgery and boundaries."""
+"""nnlab.course.interpret: attributions, perturbation importance, unit surgery, boundaries and
+the box rule (through the package's list of its parts)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import pytest
 
 import nnlab
 from nnlab.course import interpret as I
-from nnlab.course.basis import accuracy
+from nnlab.course import xor
 from nnlab.engine.gradcheck import numerical_grad
-from nnlab.widgets import xor as wx
+from nnlab.nn.metrics import accuracy
 
 
 def tanh_net(seed=0, sizes=(3, 5, 1)):
@@ -19,10 +20,7 @@ def tanh_net(seed=0, sizes=(3, 5, 1)):
 
 
 def handout_xor():
-    net = nnlab.MLP([2, 2, 1], "relu", output="sigmoid")
-    net.W[0], net.b[0] = wx.HANDOUT_W.copy(), wx.HANDOUT_B.copy()
-    net.W[1], net.b[1] = wx.HANDOUT_V[:, None].copy(), np.array([wx.HANDOUT_C])
-    return net
+    return xor.xor_network()
 
 
 X3 = np.random.default_rng(0).standard_normal((6, 3))
@@ -154,7 +152,7 @@ def test_perturbation_importance_recovers_the_truth_for_a_known_rule():
     Xm = X.copy()
     Xm[:, 0] = X[:, 0].mean()
     mean_imp = I.occlusion_importance(f, X, y, fill="mean")
-    assert mean_imp.perturbed[0] == accuracy(f(Xm), y)
+    assert mean_imp.perturbed[0] == accuracy(f(Xm), y, from_logits=True)
 
 
 def test_permutation_importance_is_seeded():
@@ -176,12 +174,12 @@ def test_handout_xor_units_and_ablation():
     H = I.hidden_activations(net, X)
     np.testing.assert_array_equal(H, [[2, 0], [0, 0], [0, 0], [0, 2]])
     f = I.score_function(net)
-    assert accuracy(f(X), y) == 1.0
+    assert accuracy(f(X), y, from_logits=True) == 1.0
     for unit, lost in [(0, 0), (1, 3)]:
         g = I.score_function(I.ablate_units(net, [unit]))
         preds = (g(X) > 0).astype(int)
-        assert accuracy(g(X), y) == 0.75 and preds[lost] != y[lost]
-    assert accuracy(I.score_function(I.ablate_units(net, [0, 1]))(X), y) == 0.5
+        assert accuracy(g(X), y, from_logits=True) == 0.75 and preds[lost] != y[lost]
+    assert accuracy(I.score_function(I.ablate_units(net, [0, 1]))(X), y, from_logits=True) == 0.5
     # ablation works on a copy
     assert net.W[1][0, 0] == 1.0
     with pytest.raises(ValueError, match="cannot ablate"):

@@ -5,10 +5,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
-from nnlab.course import basis
+from nnlab.course import basis, xor
 from nnlab.plots import CLASS_COLORS
 from nnlab.plots import basis as pb
-from nnlab.widgets import xor as wx
 
 
 def test_learned_features_plot_shows_every_feature_and_the_sum():
@@ -29,7 +28,7 @@ def test_learned_features_plot_shows_every_feature_and_the_sum():
 
 
 def test_xor_panels_show_the_three_views():
-    state = wx.xor_forward(wx.HANDOUT_W)
+    state = xor.xor_forward(xor.HANDOUT_W)
     fig = pb.plot_xor_panels(state)
     assert len(fig.axes) == 3
     for ax, points in zip(fig.axes, [state.X, state.z, state.h], strict=True):
@@ -97,7 +96,7 @@ def test_fit_growth_and_spread_and_comparison():
 
 
 def test_class_colours_follow_the_handout():
-    state = wx.xor_forward(wx.HANDOUT_W)
+    state = xor.xor_forward(xor.HANDOUT_W)
     fig = pb.plot_xor_panels(state)
     blue = np.array([int(CLASS_COLORS[1][i : i + 2], 16) / 255 for i in (1, 3, 5)])
     label1 = [c for c in fig.axes[0].collections if c.get_label() == "y = 1"][0]

@@ -1,4 +1,5 @@
-"""nnlab.widgets.backprop: explorers and self-checks agree with the engine."""
+"""Backpropagation by hand (nnlab.course.chain_example, nnlab.course.section16) and the
+explorers and self-checks of nnlab.widgets.backprop agree with the engine."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import nnlab
+from nnlab.course import chain_example as ce
+from nnlab.course import section16 as s16
 from nnlab.engine.gradcheck import numerical_grad
 from nnlab.plots import chain as chain_plot
 from nnlab.widgets import backprop as wb
@@ -22,7 +25,7 @@ def engine_df_dw1(w1, v1, x):
 
 
 def test_chain_rule_handout_numbers():
-    r = wb.chain_rule(0.5, -2.0, 3.0)
+    r = ce.chain_rule(0.5, -2.0, 3.0)
     assert round(r["fd"], 6) == -0.271060
     assert round(r["hand"], 6) == -0.271060
     assert round(r["engine"], 6) == -0.271060
@@ -34,17 +37,17 @@ def test_chain_rule_handout_numbers():
 
 @pytest.mark.parametrize("w1,v1,x", [(0.5, -2.0, 3.0), (-0.7, 1.3, 2.0), (1.2, 0.4, -1.5)])
 def test_chain_factors_multiply_to_engine_gradient(w1, v1, x):
-    r = wb.chain_rule(w1, v1, x)
+    r = ce.chain_rule(w1, v1, x)
     assert r["hand"] == pytest.approx(engine_df_dw1(w1, v1, x), abs=1e-12)
-    fd = float(numerical_grad(lambda w: wb.chain_f(w, v1, x), np.array(w1)))
+    fd = float(numerical_grad(lambda w: ce.chain_f(w, v1, x), np.array(w1)))
     assert r["fd"] == pytest.approx(fd, abs=1e-9)
     assert r["indicator"] == (1.0 if w1 * x > 0 else 0.0)
 
 
 def test_chain_at_kink_uses_subgradient_zero():
-    r = wb.chain_rule(0.0, 1.0, 2.0)
+    r = ce.chain_rule(0.0, 1.0, 2.0)
     assert r["engine"] == 0.0 and r["hand"] == 0.0 and math.isnan(r["fd"])
-    assert "undefined (kink)" in wb.chain_readout(0.0, 1.0, 2.0)
+    assert "undefined (kink)" in ce.chain_readout(0.0, 1.0, 2.0)
 
 
 def test_chain_explorer_readout_follows_sliders():
@@ -70,7 +73,7 @@ def test_draw_chain_labels_show_values():
     assert "1.500" in texts and "-3.000" in texts and "0.0474" in texts
     assert any("-0.271060" in t for t in texts)
     with pytest.raises(ValueError, match="x must be a finite number"):
-        chain_plot.chain_values(0.5, -2.0, float("nan"))
+        ce.chain_values(0.5, -2.0, float("nan"))
 
 
 def test_chain_selfcheck_grades_answer_and_hints():
@@ -78,12 +81,12 @@ def test_chain_selfcheck_grades_answer_and_hints():
     check = wb.chain_selfcheck(w1, v1, x)
     answer = engine_df_dw1(w1, v1, x)
     assert check.check(f"{answer:.4f}")[0]
-    r = wb.chain_rule(w1, v1, x)
+    r = ce.chain_rule(w1, v1, x)
     s1 = r["sigma_prime"]
     cases = {
-        v1 * x: wb.HINT_SIGMA,  # no sigmoid derivative
-        -answer: wb.HINT_SIGN,
-        s1 * v1 * x**2: wb.HINT_X2,  # the handout's slip
+        v1 * x: ce.HINT_SIGMA,  # no sigmoid derivative
+        -answer: ce.HINT_SIGN,
+        s1 * v1 * x**2: ce.HINT_X2,  # the handout's slip
     }
     for value, hint in cases.items():
         correct, message = check.check(value)
@@ -91,12 +94,12 @@ def test_chain_selfcheck_grades_answer_and_hints():
     # on a dead unit, forgetting the indicator is the mistake to catch
     dead = wb.chain_selfcheck(-0.4, 1.5, 2.0)
     assert dead.check("0")[0]
-    r = wb.chain_rule(-0.4, 1.5, 2.0)
+    r = ce.chain_rule(-0.4, 1.5, 2.0)
     correct, message = dead.check(r["sigma_prime"] * 1.5 * 2.0)
-    assert not correct and wb.HINT_INDICATOR in message
+    assert not correct and ce.HINT_INDICATOR in message
 
 
-VALUES = dict(wb.NET221_DEFAULTS)
+VALUES = dict(s16.GRADIENT_DEFAULTS)
 
 
 def engine_221(values):
@@ -117,7 +120,7 @@ def engine_221(values):
 )
 def test_net221_hand_formulas_equal_engine(changes):
     values = {**VALUES, **changes}
-    r = wb.net221(**values)
+    r = s16.gradients(**values)
     yhat, dv1, dw11 = engine_221(values)
     assert r["yhat"] == pytest.approx(yhat)
     assert r["dv1_hand"] == pytest.approx(dv1, abs=1e-12)
@@ -128,7 +131,7 @@ def test_net221_hand_formulas_equal_engine(changes):
 
 
 def test_net221_explorer_readout_follows_sliders():
-    ex = wb.net221_explorer()
+    ex = wb.gradient_explorer()
     yhat, dv1, dw11 = engine_221(VALUES)
     text = ex.outputs[0]
     assert f"yhat = {yhat:.6f}" in text and f"engine {dw11:.6f}" in text and "[active]" in text
@@ -143,9 +146,9 @@ def test_net221_explorer_readout_follows_sliders():
     with pytest.raises(ValueError, match="unknown"):
         ex.set(w33=1.0)
     with pytest.raises(ValueError, match="unknown value"):
-        wb.net221_explorer(w99=1.0)
+        wb.gradient_explorer(w99=1.0)
     with pytest.raises(ValueError, match="label y"):
-        wb.net221(**{**VALUES, "y": 2})
+        s16.gradients(**{**VALUES, "y": 2})
 
 
 def test_w11_selfcheck_dead_unit_hint():
@@ -155,7 +158,7 @@ def test_w11_selfcheck_dead_unit_hint():
     yhat, _, _ = engine_221(values)
     forgot_indicator = (yhat - 0) * 2.0 * 2.0
     correct, message = check.check(forgot_indicator)
-    assert not correct and wb.HINT_INDICATOR in message
+    assert not correct and ce.HINT_INDICATOR in message
 
 
 def test_w11_selfcheck_active_unit_hints():
@@ -167,7 +170,7 @@ def test_w11_selfcheck_active_unit_hints():
     assert check.check(round(dw11, 5))[0]
     err = yhat - 1
     correct, message = check.check(-dw11)
-    assert not correct and wb.HINT_SIGN in message
+    assert not correct and ce.HINT_SIGN in message
     correct, message = check.check(err * yhat * (1 - yhat) * -1.5 * 1.0)
     assert not correct and "yhat(1 - yhat)" in message
     correct, message = check.check(12345.0)

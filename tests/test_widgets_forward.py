@@ -1,9 +1,10 @@
-"""Tests for the §1.6 forward-pass explorer and self-check."""
+"""The §1.6 network by hand (nnlab.course.section16) and its explorer and self-check."""
 
 import numpy as np
 import pytest
 
 import nnlab
+from nnlab.course import section16 as s16
 from nnlab.widgets import forward as fw
 
 
@@ -16,8 +17,8 @@ def _engine(v):
 
 
 def test_readout_factors_match_hand_and_engine():
-    v = dict(fw.DEFAULTS)
-    r = fw.readout(**v)
+    v = dict(s16.FORWARD_DEFAULTS)
+    r = s16.forward_readout(**v)
     assert r["z1"] == pytest.approx(0.75) and r["z2"] == pytest.approx(-2.0)
     assert r["h1"] == pytest.approx(0.75) and r["h2"] == 0.0
     assert r["logit"] == pytest.approx(0.625)
@@ -28,9 +29,9 @@ def test_readout_factors_match_hand_and_engine():
 def test_explorer_set_updates_readout_and_diagram():
     ex = fw.forward_explorer()
     assert len(ex.controls) == 9
-    v = dict(fw.DEFAULTS, w11=-2.0, v0=1.0, x2=1.5)
+    v = dict(s16.FORWARD_DEFAULTS, w11=-2.0, v0=1.0, x2=1.5)
     text, fig = ex.set(w11=-2.0, v0=1.0, x2=1.5)
-    r = fw.readout(**v)
+    r = s16.forward_readout(**v)
     assert f"= {_engine(v):.6f}" in text and "(agree: yes)" in text
     assert f"{r['z1']:+.4f}" in text.splitlines()[0]
     labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "edge_label"]
@@ -41,19 +42,19 @@ def test_explorer_set_updates_readout_and_diagram():
 
 def test_readout_rejects_bad_values():
     with pytest.raises(ValueError, match="missing"):
-        fw.readout(w11=1.0)
+        s16.forward_readout(w11=1.0)
     with pytest.raises(ValueError, match="finite"):
-        fw.readout(**dict(fw.DEFAULTS, x1=float("nan")))
+        s16.forward_readout(**dict(s16.FORWARD_DEFAULTS, x1=float("nan")))
 
 
 # widgets/core.py's SelfCheck calls Text.on_submit, deprecated in ipywidgets 8 (reported).
 @pytest.mark.filterwarnings("ignore:on_submit is deprecated:DeprecationWarning")
 def test_selfcheck_grades_engine_answer_and_hints():
-    v = dict(fw.DEFAULTS)
+    v = dict(s16.FORWARD_DEFAULTS)
     box = fw.forward_selfcheck(**v)
     ok, msg = box.check(f"{_engine(v):.6f}")
     assert ok, msg
-    mistakes = fw.forward_mistakes(**v)
+    mistakes = s16.forward_mistakes(**v)
     values = [m.value for m in mistakes]
     assert len(set(np.round(values, 6))) == 4  # all four slips give different numbers
     expected_words = ["ReLU", "logit", "bias v0", "swapped"]
@@ -63,7 +64,7 @@ def test_selfcheck_grades_engine_answer_and_hints():
 
 
 def test_swapped_mistake_is_the_transpose():
-    v = dict(fw.DEFAULTS)
-    swapped = fw.forward_mistakes(**v)[3].value
+    v = dict(s16.FORWARD_DEFAULTS)
+    swapped = s16.forward_mistakes(**v)[3].value
     w = dict(v, w12=v["w21"], w21=v["w12"])
     assert swapped == pytest.approx(_engine(w))

@@ -26,14 +26,14 @@ def test_point_attributions_agree_with_interpret():
     net, _, _ = trained_moons_net()
     f = I.score_function(net)
     x = np.array([[0.3, -0.2]])
-    info = wi.point_attributions(net, x[0], steps=32)
+    info = I.point_attributions(net, x[0], steps=32)
     assert info["logit"] == pytest.approx(float(f(x)[0]))
     assert info["probability"] == pytest.approx(float(net(x)[0, 0]))
     np.testing.assert_allclose(info["gradient"], I.saliency(f, x, absolute=False)[0])
     np.testing.assert_allclose(info["ig"], I.integrated_gradients(f, x, steps=32).attributions[0])
     assert info["ig_sum"] == pytest.approx(info["difference"], abs=1e-2)
     with pytest.raises(ValueError, match="2-input, 1-output"):
-        wi.point_attributions(nnlab.MLP([3, 2, 1]), [0, 0, 0])
+        I.point_attributions(nnlab.MLP([3, 2, 1]), [0, 0, 0])
 
 
 def test_explorer_readout_follows_the_sliders():
@@ -43,7 +43,7 @@ def test_explorer_readout_follows_the_sliders():
     assert isinstance(fig, Figure)
     assert "point x = (+0.5000, +0.2500)" in text
     fig, text = ex.set(x1=1.0, x2=-0.3)
-    info = wi.point_attributions(net, [1.0, -0.3])
+    info = I.point_attributions(net, [1.0, -0.3])
     assert "point x = (+1.0000, -0.3000)" in text
     assert f"logit f(x) = {info['logit']:+.4f}" in text
     assert f"({info['ig'][0]:+.4f}, {info['ig'][1]:+.4f})" in text
@@ -55,8 +55,8 @@ def test_explorer_readout_follows_the_sliders():
 
 def test_readout_reports_the_completeness_gap():
     net, _, _ = trained_moons_net()
-    info = wi.point_attributions(net, [0.0, 0.4], baseline=[0.5, 0.0], steps=4)
-    text = wi.attribution_readout(info)
+    info = I.point_attributions(net, [0.0, 0.4], baseline=[0.5, 0.0], steps=4)
+    text = I.attribution_readout(info)
     gap = info["ig_sum"] - info["difference"]
     assert f"gap = {gap:+.2e}" in text
     assert "baseline x' = (+0.5000, +0.0000)" in text

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nnlab
+from nnlab.course import xor
 from nnlab.widgets import xor as wx
 
 
@@ -13,31 +14,31 @@ def engine_probs(W, b, v, c):
     net = nnlab.MLP([2, 2, 1], "relu", output="sigmoid")
     net.W[0], net.b[0] = np.array(W, float), np.array(b, float)
     net.W[1], net.b[1] = np.array(v, float)[:, None], np.array([c], float)
-    return net(wx.XOR_X)[:, 0]
+    return net(xor.XOR_X)[:, 0]
 
 
 def test_handout_solution_in_our_convention():
-    s = wx.xor_forward(wx.HANDOUT_W)
+    s = xor.xor_forward(xor.HANDOUT_W)
     np.testing.assert_array_equal(s.z, [[2, -2], [0, 0], [0, 0], [-2, 2]])
     np.testing.assert_array_equal(s.h, [[2, 0], [0, 0], [0, 0], [0, 2]])
     np.testing.assert_array_equal(s.logits, [1, -1, -1, 1])
     np.testing.assert_allclose(s.probs, [0.731059, 0.268941, 0.268941, 0.731059], atol=1e-6)
-    np.testing.assert_allclose(s.probs, engine_probs(wx.HANDOUT_W, [0, 0], [1, 1], -1))
+    np.testing.assert_allclose(s.probs, engine_probs(xor.HANDOUT_W, [0, 0], [1, 1], -1))
     assert s.accuracy == 1.0 and s.separable
 
 
 def test_linear_separator_is_exact_on_small_sets():
-    assert wx.linear_separator(wx.XOR_X, wx.XOR_Y) is None
-    normal, t = wx.linear_separator(wx.xor_forward(wx.HANDOUT_W).h, wx.XOR_Y)
-    h = wx.xor_forward(wx.HANDOUT_W).h
-    np.testing.assert_array_equal((h @ normal > t).astype(int), wx.XOR_Y)
+    assert xor.linear_separator(xor.XOR_X, xor.XOR_Y) is None
+    normal, t = xor.linear_separator(xor.xor_forward(xor.HANDOUT_W).h, xor.XOR_Y)
+    h = xor.xor_forward(xor.HANDOUT_W).h
+    np.testing.assert_array_equal((h @ normal > t).astype(int), xor.XOR_Y)
     # compare with a brute-force search over many lines on random labelled point sets
     rng = np.random.default_rng(0)
     angles = np.linspace(0, 2 * np.pi, 2000, endpoint=False)
     for _ in range(30):
         P = rng.integers(-2, 3, (5, 2)).astype(float)
         y = rng.integers(0, 2, 5)
-        found = wx.linear_separator(P, y)
+        found = xor.linear_separator(P, y)
         brute = False
         for a in angles:
             n = np.array([np.cos(a), np.sin(a)])
@@ -90,15 +91,15 @@ def test_selfcheck_grades_and_hints():
 
 
 def test_selfcheck_drops_hints_that_coincide():
-    check = wx.xor_selfcheck(wx.HANDOUT_W, [0, 0], [1, 1], -1, point=1)
+    check = wx.xor_selfcheck(xor.HANDOUT_W, [0, 0], [1, 1], -1, point=1)
     values = [m.value for m in check.mistakes]
     assert all(abs(a - b) > 1e-6 for a, b in itertools.combinations(values + [check.expected], 2))
     ok, msg = check.check("1")
     assert not ok and "logit" in msg
     with pytest.raises(ValueError, match="point must be"):
-        wx.xor_selfcheck(wx.HANDOUT_W, [0, 0], [1, 1], -1, point=5)
+        wx.xor_selfcheck(xor.HANDOUT_W, [0, 0], [1, 1], -1, point=5)
 
 
 def test_bad_weights_are_named():
     with pytest.raises(ValueError, match=r"W must have shape \(2, 2\)"):
-        wx.xor_forward(np.eye(3))
+        xor.xor_forward(np.eye(3))

@@ -19,21 +19,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.errors import NnlabValueError
 from ..nn.mlp import MLP
 
 
-def _interval(a, b) -> tuple[float, float]:
+def _interval(a, b, where: str) -> tuple[float, float]:
     a, b = float(a), float(b)
     if not (np.isfinite(a) and np.isfinite(b)):
-        raise ValueError(f"the interval [a, b] must be finite, got [{a}, {b}]")
+        raise NnlabValueError(f"{where}: the interval [a, b] must be finite, got [{a}, {b}]")
     if not a < b:
-        raise ValueError(f"the interval needs a < b, got a={a}, b={b}")
+        raise NnlabValueError(f"{where}: the interval needs a < b, got a={a}, b={b}")
     return a, b
 
 
-def _units(K) -> int:
+def _units(K, where: str) -> int:
     if not isinstance(K, int | np.integer) or isinstance(K, bool) or K < 1:
-        raise ValueError(f"the number of hidden units K must be a positive integer, got {K!r}")
+        raise NnlabValueError(
+            f"{where}: the number of hidden units K must be a positive integer, got {K!r}"
+        )
     return int(K)
 
 
@@ -49,13 +52,18 @@ def interpolant_parameters(knots, values) -> list[np.ndarray]:
     t = np.asarray(knots, dtype=np.float64)
     y = np.asarray(values, dtype=np.float64)
     if t.ndim != 1 or t.size < 2:
-        raise ValueError(f"knots must be a 1-D array of at least 2 points, got shape {t.shape}")
+        raise NnlabValueError(
+            "interpolant_parameters: knots must be a 1-D array of at least 2 points, got shape "
+            f"{t.shape}"
+        )
     if y.shape != t.shape:
-        raise ValueError(f"values must match knots: shapes {y.shape} and {t.shape}")
+        raise NnlabValueError(
+            f"interpolant_parameters: values must match knots: shapes {y.shape} and {t.shape}"
+        )
     if not (np.all(np.isfinite(t)) and np.all(np.isfinite(y))):
-        raise ValueError("knots and values must be finite")
+        raise NnlabValueError("interpolant_parameters: knots and values must be finite")
     if np.any(np.diff(t) <= 0):
-        raise ValueError("knots must be strictly increasing")
+        raise NnlabValueError("interpolant_parameters: knots must be strictly increasing")
     slopes = np.diff(y) / np.diff(t)
     c = np.concatenate([slopes[:1], np.diff(slopes)])
     K = t.size - 1
@@ -68,25 +76,27 @@ def interpolant_parameters(knots, values) -> list[np.ndarray]:
 
 def relu_interpolant(f: Callable, K: int, a: float, b: float) -> MLP:
     """An ``MLP([1, K, 1])`` (ReLU, identity output) equal to f's interpolant at K+1 equal knots."""
-    K = _units(K)
-    a, b = _interval(a, b)
+    K = _units(K, "relu_interpolant")
+    a, b = _interval(a, b, "relu_interpolant")
     knots = np.linspace(a, b, K + 1)
     net = MLP([1, K, 1], activation="relu", output="identity")
-    net.set_parameters(interpolant_parameters(knots, _evaluate(f, knots)))
+    net.set_parameters(interpolant_parameters(knots, _evaluate(f, knots, "relu_interpolant")))
     return net
 
 
 def knots_for(K: int, a: float, b: float) -> np.ndarray:
     """The K+1 equally spaced knots `relu_interpolant` uses."""
-    K = _units(K)
-    a, b = _interval(a, b)
+    K = _units(K, "knots_for")
+    a, b = _interval(a, b, "knots_for")
     return np.linspace(a, b, K + 1)
 
 
-def _evaluate(f: Callable, x: np.ndarray) -> np.ndarray:
+def _evaluate(f: Callable, x: np.ndarray, where: str) -> np.ndarray:
     y = np.asarray(f(x), dtype=np.float64)
     if y.shape != x.shape:
-        raise ValueError(f"f must map an array of shape {x.shape} to the same shape, got {y.shape}")
+        raise NnlabValueError(
+            f"{where}: f must map an array of shape {x.shape} to the same shape, got {y.shape}"
+        )
     return y
 
 
@@ -94,19 +104,19 @@ def net_on(net: MLP, x) -> np.ndarray:
     """A 1-input, 1-output network evaluated on a 1-D array of points (returns a 1-D array)."""
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
-        raise ValueError(f"net_on expects a 1-D array of inputs, got shape {x.shape}")
+        raise NnlabValueError(f"net_on: expects a 1-D array of inputs, got shape {x.shape}")
     if net.sizes[0] != 1 or net.sizes[-1] != 1:
-        raise ValueError(f"net_on needs a network with 1 input and 1 output, got {net.sizes}")
+        raise NnlabValueError(f"net_on: needs a network with 1 input and 1 output, got {net.sizes}")
     return np.asarray(net(x[:, None]))[:, 0]
 
 
 def sup_error(net: MLP, f: Callable, a: float, b: float, n: int = 20001) -> float:
     """``max |net(x) - f(x)|`` over ``n`` equally spaced points of ``[a, b]``."""
-    a, b = _interval(a, b)
+    a, b = _interval(a, b, "sup_error")
     if n < 2:
-        raise ValueError(f"the grid needs at least 2 points, got n={n}")
+        raise NnlabValueError(f"sup_error: the grid needs at least 2 points, got n={n}")
     x = np.linspace(a, b, n)
-    return float(np.max(np.abs(net_on(net, x) - _evaluate(f, x))))
+    return float(np.max(np.abs(net_on(net, x) - _evaluate(f, x, "sup_error"))))
 
 
 @dataclass(frozen=True)
@@ -130,16 +140,16 @@ def fit_rate(Ks: Sequence, errors: Sequence) -> tuple[float, float]:
     Ks = np.asarray(Ks, dtype=np.float64)
     errors = np.asarray(errors, dtype=np.float64)
     if Ks.shape != errors.shape or Ks.ndim != 1 or Ks.size < 2:
-        raise ValueError("fit_rate needs two 1-D arrays of the same length (at least 2)")
+        raise NnlabValueError("fit_rate: needs two 1-D arrays of the same length (at least 2)")
     if np.any(Ks <= 0) or np.any(errors <= 0):
-        raise ValueError("fit_rate needs positive K and positive errors (it fits logarithms)")
+        raise NnlabValueError("fit_rate: needs positive K and positive errors (it fits logarithms)")
     p, logC = np.polyfit(np.log(Ks), np.log(errors), 1)
     return float(p), float(np.exp(logC))
 
 
 def convergence(f: Callable, Ks: Sequence[int], a: float, b: float, n: int = 20001) -> Convergence:
     """Build the K-unit interpolant for each K and measure its sup error on ``[a, b]``."""
-    Ks = np.array([_units(K) for K in Ks])
+    Ks = np.array([_units(K, "convergence") for K in Ks])
     errors = np.array([sup_error(relu_interpolant(f, int(K), a, b), f, a, b, n) for K in Ks])
     rate, constant = fit_rate(Ks, errors)
     return Convergence(Ks, errors, rate, constant)
@@ -152,7 +162,7 @@ def hat_parameters(center: float = 0.0, half_width: float = 1.0) -> list[np.ndar
     """
     h = float(half_width)
     if not h > 0:
-        raise ValueError(f"half_width must be positive, got {half_width}")
+        raise NnlabValueError(f"hat_parameters: half_width must be positive, got {half_width}")
     c = float(center)
     W0 = np.ones((1, 3))
     b0 = np.array([-(c - h), -c, -(c + h)])

@@ -18,26 +18,31 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..engine.autodiff import grad
+from ..engine.errors import NnlabTypeError, NnlabValueError
 from ..nn import backprop
 from ..nn.mlp import MLP
 from . import curvature
 
 
-def _eigenvalues(eigenvalues_or_matrix) -> np.ndarray:
+def _eigenvalues(eigenvalues_or_matrix, where: str) -> np.ndarray:
     """Ascending eigenvalues from a 1-D array of them, a square symmetric matrix or a Hessian."""
     if isinstance(eigenvalues_or_matrix, curvature.Hessian):
         return np.asarray(eigenvalues_or_matrix.eigenvalues, dtype=np.float64)
     a = np.asarray(eigenvalues_or_matrix, dtype=np.float64)
     if a.ndim == 2:
         if a.shape[0] != a.shape[1]:
-            raise ValueError(f"expected a square matrix, got shape {a.shape}")
+            raise NnlabValueError(f"{where}: expected a square matrix, got shape {a.shape}")
         if not np.allclose(a, a.T, rtol=1e-10, atol=1e-12):
-            raise ValueError("expected a symmetric matrix (a Hessian); this one is not symmetric")
+            raise NnlabValueError(
+                f"{where}: expected a symmetric matrix (a Hessian); this one is not symmetric"
+            )
         a = np.linalg.eigvalsh(a)
     elif a.ndim != 1:
-        raise ValueError(f"expected eigenvalues (1-D) or a symmetric matrix (2-D), got {a.ndim}-D")
+        raise NnlabValueError(
+            f"{where}: expected eigenvalues (1-D) or a symmetric matrix (2-D), got {a.ndim}-D"
+        )
     if a.size == 0 or not np.all(np.isfinite(a)):
-        raise ValueError("eigenvalues must be a non-empty array of finite numbers")
+        raise NnlabValueError(f"{where}: eigenvalues must be a non-empty array of finite numbers")
     return np.sort(a)
 
 
@@ -47,9 +52,9 @@ def condition_number(eigenvalues_or_matrix) -> float:
     Accepts eigenvalues, a symmetric matrix or a `curvature.Hessian`. A zero or negative
     eigenvalue (a flat direction or a saddle) is an error: kappa is then not defined.
     """
-    lam = _eigenvalues(eigenvalues_or_matrix)
+    lam = _eigenvalues(eigenvalues_or_matrix, "condition_number")
     if lam[0] <= 0:
-        raise ValueError(
+        raise NnlabValueError(
             f"condition_number: the smallest eigenvalue is {lam[0]:.3g} <= 0, so the matrix is not "
             "positive definite (a saddle or a flat direction); kappa is defined only at a minimum"
         )
@@ -59,9 +64,9 @@ def condition_number(eigenvalues_or_matrix) -> float:
 def max_stable_lr(eigenvalues_or_matrix) -> float:
     """``2 / lambda_max``: gradient descent on a quadratic with this curvature converges for
     ``0 < lr < 2 / lambda_max`` and diverges for larger steps."""
-    lam = _eigenvalues(eigenvalues_or_matrix)
+    lam = _eigenvalues(eigenvalues_or_matrix, "max_stable_lr")
     if lam[-1] <= 0:
-        raise ValueError(
+        raise NnlabValueError(
             f"max_stable_lr: the largest eigenvalue is {lam[-1]:.3g} <= 0; there is no upward "
             "curvature, so no step size bound comes from it"
         )
@@ -73,13 +78,15 @@ def diagonal_quadratic(eigenvalues: Sequence[float]):
     ``diag(lambda)`` and its minimum is ``p = 0`` with ``f = 0``."""
     lam = np.asarray(eigenvalues, dtype=np.float64)
     if lam.ndim != 1 or lam.size == 0 or not np.all(np.isfinite(lam)):
-        raise ValueError("diagonal_quadratic: eigenvalues must be a non-empty 1-D list of numbers")
+        raise NnlabValueError(
+            "diagonal_quadratic: eigenvalues must be a non-empty 1-D list of numbers"
+        )
 
     def f(p):
         shape = p.value.shape if hasattr(p, "value") else np.shape(p)
         if shape != lam.shape:
-            raise ValueError(
-                f"diagonal_quadratic: expected a point of shape {lam.shape}, got {shape}"
+            raise NnlabValueError(
+                f"f: diagonal_quadratic: expected a point of shape {lam.shape}, got {shape}"
             )
         return 0.5 * (lam * p * p).sum()
 
@@ -89,7 +96,7 @@ def diagonal_quadratic(eigenvalues: Sequence[float]):
 def steps_to_tolerance(losses: Sequence[float], tol: float) -> int | None:
     """The first index ``k`` with ``losses[k] <= tol`` (``None`` if the curve never gets there)."""
     if not (isinstance(tol, int | float) and tol > 0):
-        raise ValueError(f"steps_to_tolerance: tol must be a positive number, got {tol!r}")
+        raise NnlabValueError(f"steps_to_tolerance: tol must be a positive number, got {tol!r}")
     values = np.asarray(losses, dtype=np.float64)
     hits = np.flatnonzero(values <= tol)
     return int(hits[0]) if hits.size else None
@@ -101,9 +108,9 @@ def predicted_steps(kappa: float, tol_ratio: float) -> int:
     coordinate by at most ``r = (kappa - 1) / (kappa + 1)`` in size, so the loss by ``r**2``;
     the answer is ``ceil(log(tol_ratio) / log(r**2))`` (0 when kappa = 1: one step is exact)."""
     if not (kappa >= 1 and math.isfinite(kappa)):
-        raise ValueError(f"predicted_steps: kappa must be a finite number >= 1, got {kappa!r}")
+        raise NnlabValueError(f"predicted_steps: kappa must be a finite number >= 1, got {kappa!r}")
     if not 0 < tol_ratio < 1:
-        raise ValueError(f"predicted_steps: tol_ratio must lie in (0, 1), got {tol_ratio!r}")
+        raise NnlabValueError(f"predicted_steps: tol_ratio must lie in (0, 1), got {tol_ratio!r}")
     r = (kappa - 1) / (kappa + 1)
     if r == 0:
         return 1
@@ -120,7 +127,7 @@ def find_critical_point(f, x0, steps: int = 50, tol: float = 1e-10):
     """
     x = np.array(x0, dtype=np.float64)
     if x.ndim != 1:
-        raise ValueError(f"find_critical_point: x0 must be a 1-D point, got shape {x.shape}")
+        raise NnlabValueError(f"find_critical_point: x0 must be a 1-D point, got shape {x.shape}")
     g = grad(f)
     for _ in range(steps):
         gx = np.asarray(g(x), dtype=np.float64)
@@ -130,26 +137,26 @@ def find_critical_point(f, x0, steps: int = 50, tol: float = 1e-10):
         try:
             x = x - np.linalg.solve(H, gx)
         except np.linalg.LinAlgError:
-            raise ValueError(f"find_critical_point: the Hessian is singular at {x}") from None
+            raise NnlabValueError(f"find_critical_point: the Hessian is singular at {x}") from None
     norm = float(np.linalg.norm(np.asarray(g(x), dtype=np.float64)))
     if not norm <= tol:
-        raise ValueError(
+        raise NnlabValueError(
             f"find_critical_point: no critical point reached from {list(np.ravel(x0))} in {steps} "
             f"Newton steps (gradient norm {norm:.3g}); start closer"
         )
     return x, norm, curvature.hessian(f, x)
 
 
-def _check_net(net):
+def _check_net(net, where: str):
     if not isinstance(net, MLP):
-        raise TypeError(f"expected an nnlab.MLP, got {type(net).__name__}")
+        raise NnlabTypeError(f"{where}: expected an nnlab.MLP, got {type(net).__name__}")
 
 
 def layer_gradient_norms(net: MLP, X, y, loss: str, params=None) -> np.ndarray:
     """``||dL/dW_l||`` (Frobenius norm) for each weight layer ``l = 0 .. depth-1``, from one
     forward and one backward pass of `nnlab.backprop` (``loss``: "bce", "softmax_ce" or "mse",
     matching the network's output unit)."""
-    _check_net(net)
+    _check_net(net, "layer_gradient_norms")
     _, grads = backprop.loss_and_gradients(net, X, y, loss, params)
     has_bias = [b is not None for b in net.b]
     it = iter(grads)
@@ -165,7 +172,7 @@ def activation_derivative_means(net: MLP, X, params=None) -> np.ndarray:
     """The mean of ``f'(z)`` over examples and units, one number per hidden layer: the factor by
     which, on average, a gradient is multiplied when it passes back through that layer's
     activation (at most 1/4 for sigmoid, 1 for tanh and ReLU)."""
-    _check_net(net)
+    _check_net(net, "activation_derivative_means")
     cache = backprop.forward(net, X, params)
     return np.array(
         [
@@ -179,8 +186,8 @@ def dead_fraction(net: MLP, X, params=None) -> np.ndarray:
     """For each hidden layer, the fraction of units whose pre-activation is ``<= 0`` on every
     example of ``X``. For ReLU such a unit outputs 0 and passes back no gradient, on all of
     this data: it is *dead*, and gradient descent cannot revive it through its own weights."""
-    _check_net(net)
+    _check_net(net, "dead_fraction")
     if net.depth < 2:
-        raise ValueError("dead_fraction: the network has no hidden layer")
+        raise NnlabValueError("dead_fraction: the network has no hidden layer")
     cache = backprop.forward(net, X, params)
     return np.array([float(np.mean(np.all(z <= 0, axis=0))) for z in cache.z[:-1]])

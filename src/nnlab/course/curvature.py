@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine.autodiff import grad
+from ..engine.errors import NnlabTypeError, NnlabValueError
 from ..engine.tensor import Tensor
 from ..engine.trees import tree_leaves, tree_map
 from ..nn.mlp import MLP
@@ -33,7 +34,7 @@ def flatten(params) -> tuple[np.ndarray, Callable]:
     """``(vector, unflatten)``: all entries of ``params`` in one 1-D array, and the way back."""
     leaves = [_leaf_array(p) for p in tree_leaves(params)]
     if not leaves:
-        raise ValueError("flatten: params holds no arrays")
+        raise NnlabValueError("flatten: params holds no arrays")
     shapes = [leaf.shape for leaf in leaves]
     sizes = [leaf.size for leaf in leaves]
     vector = np.concatenate([leaf.ravel() for leaf in leaves])
@@ -41,7 +42,9 @@ def flatten(params) -> tuple[np.ndarray, Callable]:
     def unflatten(v):
         v = np.asarray(v, dtype=np.float64)
         if v.shape != vector.shape:
-            raise ValueError(f"unflatten: expected a vector of shape {vector.shape}, got {v.shape}")
+            raise NnlabValueError(
+                f"unflatten: expected a vector of shape {vector.shape}, got {v.shape}"
+            )
         pieces = iter(np.split(v, np.cumsum(sizes)[:-1]))
         parts = [next(pieces).reshape(s) for s in shapes]
         it = iter(parts)
@@ -81,14 +84,16 @@ class Hessian:
         return "degenerate"
 
 
-def _check_scalar_fn(f):
+def _check_scalar_fn(f, where: str):
     if not callable(f):
-        raise TypeError(f"expected a function of the parameters, got {type(f).__name__}")
+        raise NnlabTypeError(
+            f"{where}: expected a function of the parameters, got {type(f).__name__}"
+        )
 
 
-def _check_eps(eps):
+def _check_eps(eps, where: str):
     if not (isinstance(eps, int | float) and eps > 0):
-        raise ValueError(f"eps must be a positive step, got {eps!r}")
+        raise NnlabValueError(f"{where}: eps must be a positive step, got {eps!r}")
 
 
 def hessian(f, x, eps: float = 1e-5) -> Hessian:
@@ -99,8 +104,8 @@ def hessian(f, x, eps: float = 1e-5) -> Hessian:
     order). The error of each entry is about ``eps**2`` times third derivatives, plus rounding;
     where ``f`` has a kink (ReLU at 0) within ``eps`` of ``x`` the result is meaningless.
     """
-    _check_scalar_fn(f)
-    _check_eps(eps)
+    _check_scalar_fn(f, "hessian")
+    _check_eps(eps, "hessian")
     vector, unflatten = flatten(x)
     n = vector.size
     g = grad(f)
@@ -114,7 +119,7 @@ def hessian(f, x, eps: float = 1e-5) -> Hessian:
         step[j] = eps
         H[:, j] = (grad_vec(vector + step) - grad_vec(vector - step)) / (2 * eps)
     if not np.all(np.isfinite(H)):
-        raise ValueError("hessian: the gradient is not finite near x (a log(0) or overflow?)")
+        raise NnlabValueError("hessian: the gradient is not finite near x (a log(0) or overflow?)")
     asymmetry = float(np.max(np.abs(H - H.T)))
     H = (H + H.T) / 2
     eigenvalues, eigenvectors = np.linalg.eigh(H)
@@ -126,19 +131,19 @@ def hvp(f, x, v, eps: float = 1e-5):
 
     Two gradient evaluations, whatever the number of parameters; ``v`` has ``x``'s structure.
     """
-    _check_scalar_fn(f)
-    _check_eps(eps)
+    _check_scalar_fn(f, "hvp")
+    _check_eps(eps, "hvp")
     xv, unflatten = flatten(x)
     vv, _ = flatten(v)
     if vv.shape != xv.shape:
-        raise ValueError(f"hvp: v has {vv.size} entries but x has {xv.size}")
+        raise NnlabValueError(f"hvp: v has {vv.size} entries but x has {xv.size}")
     g = grad(f)
     plus = flatten(g(unflatten(xv + eps * vv)))[0]
     minus = flatten(g(unflatten(xv - eps * vv)))[0]
     return unflatten((plus - minus) / (2 * eps))
 
 
-def _layers_of(params) -> list[list[np.ndarray]]:
+def _layers_of(params, where: str) -> list[list[np.ndarray]]:
     """Group a flat ``[W0, b0, W1, ...]`` list by layer: each W (2-D) starts a new layer."""
     layers: list[list[np.ndarray]] = []
     for k, p in enumerate(params):
@@ -148,8 +153,8 @@ def _layers_of(params) -> list[list[np.ndarray]]:
         elif p.ndim == 1 and layers and len(layers[-1]) == 1:
             layers[-1].append(p)
         else:
-            raise ValueError(
-                f"permute_hidden: params[{k}] has shape {p.shape}; expected the flat list "
+            raise NnlabValueError(
+                f"{where}: permute_hidden: params[{k}] has shape {p.shape}; expected the flat list "
                 "[W0, b0, W1, b1, ...] of net.parameters() (2-D weights, optional 1-D biases)"
             )
     return layers
@@ -168,20 +173,20 @@ def permute_hidden(net_or_params, layer: int, permutation: Sequence[int]):
         new.set_parameters(permute_hidden(net_or_params.parameters(), layer, permutation))
         return new
     if not isinstance(net_or_params, list | tuple):
-        raise TypeError(
-            "permute_hidden needs an MLP or a flat list of parameters, "
+        raise NnlabTypeError(
+            "permute_hidden: needs an MLP or a flat list of parameters, "
             f"got {type(net_or_params).__name__}"
         )
-    layers = _layers_of(net_or_params)
+    layers = _layers_of(net_or_params, "permute_hidden")
     n_hidden = len(layers) - 1
     if not (isinstance(layer, int | np.integer) and 0 <= layer < n_hidden):
-        raise ValueError(
+        raise NnlabValueError(
             f"permute_hidden: layer must index a hidden layer, 0..{n_hidden - 1}, got {layer!r}"
         )
     width = layers[layer][0].shape[1]
     perm = np.asarray(permutation)
     if perm.shape != (width,) or sorted(perm.tolist()) != list(range(width)):
-        raise ValueError(
+        raise NnlabValueError(
             f"permute_hidden: hidden layer {layer} has {width} units, so permutation must "
             f"reorder 0..{width - 1}; got {list(permutation)}"
         )
@@ -196,7 +201,7 @@ def permute_hidden(net_or_params, layer: int, permutation: Sequence[int]):
 def swap_units(width: int, i: int, j: int) -> list[int]:
     """The permutation of ``range(width)`` that swaps units ``i`` and ``j``."""
     if not (0 <= i < width and 0 <= j < width):
-        raise ValueError(f"swap_units: units {i}, {j} must lie in 0..{width - 1}")
+        raise NnlabValueError(f"swap_units: units {i}, {j} must lie in 0..{width - 1}")
     perm = list(range(width))
     perm[i], perm[j] = perm[j], perm[i]
     return perm
@@ -207,7 +212,7 @@ def interpolate(theta_a, theta_b, t: float):
     va, unflatten = flatten(theta_a)
     vb, _ = flatten(theta_b)
     if va.shape != vb.shape:
-        raise ValueError(
+        raise NnlabValueError(
             f"interpolate: the two parameter sets have {va.size} and {vb.size} entries"
         )
     return unflatten((1 - t) * va + t * vb)
@@ -219,10 +224,10 @@ def loss_along_segment(loss_fn, theta_a, theta_b, ts) -> np.ndarray:
     ``t = 0`` is ``theta_a``, ``t = 1`` is ``theta_b``. A convex loss lies on or below the
     chord between the two ends; a bump above it (a *barrier*) proves non-convexity.
     """
-    _check_scalar_fn(loss_fn)
+    _check_scalar_fn(loss_fn, "loss_along_segment")
     ts = np.atleast_1d(np.asarray(ts, dtype=np.float64))
     if ts.ndim != 1 or not np.all(np.isfinite(ts)):
-        raise ValueError("loss_along_segment: ts must be a 1-D array of finite numbers")
+        raise NnlabValueError("loss_along_segment: ts must be a 1-D array of finite numbers")
     out = np.empty(ts.size)
     for k, t in enumerate(ts):
         value = loss_fn(interpolate(theta_a, theta_b, t))

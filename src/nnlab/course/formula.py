@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ast
 
-from ..plots.network import normalize_spec
+from ..engine.errors import NnlabValueError
+from .architecture import normalize_spec
 
 __all__ = [
     "ACT_LATEX",
@@ -33,15 +34,19 @@ ACT_LATEX = {
 }
 
 
-def _spec(spec) -> dict:
-    info = normalize_spec(spec)
+def _spec(spec, where: str) -> dict:
+    info = normalize_spec(spec, where)
     depth = len(info["sizes"]) - 1
     if info["activation"] is None:
-        raise ValueError("the spec needs hidden activations (an MLP or a dict like MLP.spec())")
+        raise NnlabValueError(
+            f"{where}: the spec needs hidden activations (an MLP or a dict like MLP.spec())"
+        )
     if info["output"] is None:
         info["output"] = "identity"
     if len(info["activation"]) != depth - 1:
-        raise ValueError(f"{depth - 1} hidden layer(s) need {depth - 1} activation(s)")
+        raise NnlabValueError(
+            f"{where}: {depth - 1} hidden layer(s) need {depth - 1} activation(s)"
+        )
     return info
 
 
@@ -55,7 +60,7 @@ def latex_layers(spec) -> list[str]:
 
     Weight layers are numbered from 1 in the maths: ``W_1`` is the engine's ``net.W[0]``.
     """
-    info = _spec(spec)
+    info = _spec(spec, "latex_layers")
     depth = len(info["sizes"]) - 1
     acts = [*info["activation"], info["output"]]
     out, prev = [], "x"
@@ -69,7 +74,7 @@ def latex_layers(spec) -> list[str]:
 
 def latex_composed(spec) -> str:
     """The whole network as one nested formula, e.g. ``y = sigma(ReLU(x W_1) W_2 + b_2)``."""
-    info = _spec(spec)
+    info = _spec(spec, "latex_composed")
     depth = len(info["sizes"]) - 1
     acts = [*info["activation"], info["output"]]
     expr = "x"
@@ -81,15 +86,17 @@ def latex_composed(spec) -> str:
 
 def latex_scalar(spec, names: str = "generic") -> str:
     """The unit-by-unit formula (small networks with one output), every weight written out."""
-    info = _spec(spec)
+    info = _spec(spec, "latex_scalar")
     sizes, bias = info["sizes"], info["bias"]
     depth = len(sizes) - 1
     if sizes[-1] != 1:
-        raise ValueError(f"latex_scalar writes one-output networks only, got sizes {sizes}")
+        raise NnlabValueError(f"latex_scalar: writes one-output networks only, got sizes {sizes}")
     if names not in ("generic", "handout"):
-        raise ValueError(f"names must be 'generic' or 'handout', got {names!r}")
+        raise NnlabValueError(f"latex_scalar: names must be 'generic' or 'handout', got {names!r}")
     if names == "handout" and depth != 2:
-        raise ValueError("names='handout' needs one hidden layer (sizes [n_in, width, 1])")
+        raise NnlabValueError(
+            "latex_scalar: names='handout' needs one hidden layer (sizes [n_in, width, 1])"
+        )
     acts = [*info["activation"], info["output"]]
 
     def weight(layer, i, j):
@@ -129,26 +136,34 @@ def formula_to_spec(text: str, shapes: dict[str, tuple[int, int]]) -> dict:
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as err:
-        raise ValueError(f"cannot parse formula {text!r}: {err.msg}") from None
+        raise NnlabValueError(
+            f"formula_to_spec: cannot parse formula {text!r}: {err.msg}"
+        ) from None
     layers = []  # from the output inwards: (activation, weight name, has bias)
 
     def layer_of(node):
         act = "identity"
         if isinstance(node, ast.Call):
             if not (isinstance(node.func, ast.Name) and node.func.id in _ACT_NAMES):
-                raise ValueError(f"unknown function in formula: {ast.unparse(node.func)}")
+                raise NnlabValueError(
+                    f"formula_to_spec: unknown function in formula: {ast.unparse(node.func)}"
+                )
             if len(node.args) != 1:
-                raise ValueError(f"{node.func.id}(...) takes one argument")
+                raise NnlabValueError(f"formula_to_spec: {node.func.id}(...) takes one argument")
             act, node = node.func.id, node.args[0]
         has_bias = False
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             if not isinstance(node.right, ast.Name):
-                raise ValueError(f"expected '... + bias name', got {ast.unparse(node)}")
+                raise NnlabValueError(
+                    f"formula_to_spec: expected '... + bias name', got {ast.unparse(node)}"
+                )
             has_bias, node = True, node.left
         if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult)):
-            raise ValueError(f"expected 'input @ W', got {ast.unparse(node)}")
+            raise NnlabValueError(f"formula_to_spec: expected 'input @ W', got {ast.unparse(node)}")
         if not isinstance(node.right, ast.Name):
-            raise ValueError(f"expected a weight name after '@', got {ast.unparse(node.right)}")
+            raise NnlabValueError(
+                f"formula_to_spec: expected a weight name after '@', got {ast.unparse(node.right)}"
+            )
         return act, node.right.id, has_bias, node.left
 
     node = tree
@@ -158,20 +173,27 @@ def formula_to_spec(text: str, shapes: dict[str, tuple[int, int]]) -> dict:
     layers.reverse()
     missing = [w for _, w, _ in layers if w not in shapes]
     if missing:
-        raise ValueError(f"shapes has no entry for weight(s) {missing}")
+        raise NnlabValueError(f"formula_to_spec: shapes has no entry for weight(s) {missing}")
     sizes = [int(shapes[layers[0][1]][0])]
     for _, w, _ in layers:
         n_in, n_out = shapes[w]
         if n_in != sizes[-1]:
-            raise ValueError(f"{w} has {n_in} rows but the layer before has {sizes[-1]} units")
+            raise NnlabValueError(
+                f"formula_to_spec: {w} has {n_in} rows but the layer before has {sizes[-1]} units"
+            )
         sizes.append(int(n_out))
     hidden = [a for a, _, _ in layers[:-1]]
     bad = [a for a in hidden if a in ("softmax", "identity")]
     if bad:
-        raise ValueError(f"hidden activations must be nonlinear elementwise functions, got {bad}")
+        raise NnlabValueError(
+            "formula_to_spec: hidden activations must be nonlinear elementwise functions, got "
+            f"{bad}"
+        )
     output = layers[-1][0]
     if output not in ("identity", "sigmoid", "softmax"):
-        raise ValueError(f"output activation must be identity, sigmoid or softmax, got {output}")
+        raise NnlabValueError(
+            f"formula_to_spec: output activation must be identity, sigmoid or softmax, got {output}"
+        )
     return {
         "sizes": sizes,
         "activation": hidden,

@@ -59,3 +59,17 @@ def grade(
         if close(value, mistake.value, rtol):
             return False, f"Not quite. {mistake.hint}"
     return False, "Not quite. Recompute each factor of the chain rule and multiply again."
+
+
+def distinct_mistakes(
+    expected: float, candidates: Sequence[tuple[float, str]], rtol: float = DEFAULT_RTOL
+) -> list[Mistake]:
+    """The ``(value, hint)`` candidates as Mistakes, leaving out any whose value `grade` could
+    not tell from the answer or from an earlier mistake (its hint would never be shown)."""
+    out: list[Mistake] = []
+    seen = [float(expected)]
+    for value, hint in candidates:
+        if not any(close(float(value), s, rtol) for s in seen):
+            out.append(Mistake(float(value), hint))
+            seen.append(float(value))
+    return out

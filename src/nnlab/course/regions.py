@@ -25,19 +25,26 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..engine.errors import NnlabTypeError, NnlabValueError, ShapeError
 from ..nn.mlp import MLP
 
 
-def _check_relu(net: MLP) -> None:
+def _check_relu(net: MLP, where: str) -> None:
     if not isinstance(net, MLP):
-        raise TypeError(f"expected an nnlab.MLP, got {type(net).__name__}")
+        raise NnlabTypeError(f"{where}: expected an nnlab.MLP, got {type(net).__name__}")
     if net.depth < 2:
-        raise ValueError("the network has no hidden layer, so it has a single linear region")
+        raise NnlabValueError(
+            f"{where}: the network has no hidden layer, so it has a single linear region"
+        )
     bad = [a for a in net.activations if a != "relu"]
     if bad:
-        raise ValueError(f"region counting needs ReLU hidden layers, got activations {bad}")
+        raise NnlabValueError(
+            f"{where}: region counting needs ReLU hidden layers, got activations {bad}"
+        )
     if net.output != "identity":
-        raise ValueError(f"region counting needs an identity output, got {net.output!r}")
+        raise NnlabValueError(
+            f"{where}: region counting needs an identity output, got {net.output!r}"
+        )
 
 
 def random_relu_net(sizes: Sequence[int], seed: int = 0, bias_std: float = 1.0) -> MLP:
@@ -47,7 +54,7 @@ def random_relu_net(sizes: Sequence[int], seed: int = 0, bias_std: float = 1.0) 
     origin; random biases spread the boundaries out, as in a typical trained network.
     """
     if not bias_std >= 0:
-        raise ValueError(f"bias_std must be non-negative, got {bias_std}")
+        raise NnlabValueError(f"random_relu_net: bias_std must be non-negative, got {bias_std}")
     net = MLP(list(sizes), activation="relu", output="identity", seed=seed)
     rng = np.random.default_rng([seed, 1])
     net.b = [rng.standard_normal(b.shape) * bias_std for b in net.b]
@@ -56,16 +63,13 @@ def random_relu_net(sizes: Sequence[int], seed: int = 0, bias_std: float = 1.0) 
 
 def hidden_preactivations(net: MLP, X) -> list[np.ndarray]:
     """Pre-activations ``z`` of every hidden layer on the rows of ``X``."""
-    _check_relu(net)
-    a = np.asarray(X, dtype=np.float64)
-    if a.ndim != 2 or a.shape[1] != net.sizes[0]:
-        raise ValueError(f"X must have shape (n, {net.sizes[0]}), got {a.shape}")
-    zs = []
-    for W, b in list(zip(net.W, net.b, strict=True))[:-1]:
-        z = a @ W if b is None else a @ W + b
-        zs.append(z)
-        a = np.maximum(z, 0.0)
-    return zs
+    _check_relu(net, "hidden_preactivations")
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != net.sizes[0]:
+        raise ShapeError(
+            f"hidden_preactivations: X must have shape (n, {net.sizes[0]}), got {X.shape}"
+        )
+    return [np.asarray(z) for z in net.forward(X).z[:-1]]
 
 
 def activation_patterns(net: MLP, X) -> np.ndarray:
@@ -90,17 +94,17 @@ def _packed(patterns: np.ndarray) -> np.ndarray:
     return bits.view(np.dtype((np.void, bits.shape[1]))).reshape(-1)
 
 
-def _segment(net: MLP, x0, x1) -> tuple[np.ndarray, np.ndarray]:
-    _check_relu(net)
+def _segment(net: MLP, x0, x1, where: str) -> tuple[np.ndarray, np.ndarray]:
+    _check_relu(net, where)
     d = net.sizes[0]
     x0 = np.asarray(x0, dtype=np.float64).reshape(-1)
     x1 = np.asarray(x1, dtype=np.float64).reshape(-1)
     if x0.shape != (d,) or x1.shape != (d,):
-        raise ValueError(
-            f"the segment ends must have {d} coordinate(s), got {x0.shape}, {x1.shape}"
+        raise NnlabValueError(
+            f"{where}: the segment ends must have {d} coordinate(s), got {x0.shape}, {x1.shape}"
         )
     if np.array_equal(x0, x1):
-        raise ValueError("the segment ends x0 and x1 must differ")
+        raise NnlabValueError(f"{where}: the segment ends x0 and x1 must differ")
     return x0, x1
 
 
@@ -111,7 +115,7 @@ def breakpoints_on_segment(net: MLP, x0, x1) -> np.ndarray:
     pre-activations are affine in s, so a unit whose sign differs at the piece's two ends has
     exactly one zero inside, at ``s_a + (s_b - s_a) z_a / (z_a - z_b)``.
     """
-    x0, x1 = _segment(net, x0, x1)
+    x0, x1 = _segment(net, x0, x1, "breakpoints_on_segment")
     cuts = np.array([0.0, 1.0])
     for layer in range(net.depth - 1):
         points = x0 + cuts[:, None] * (x1 - x0)
@@ -145,9 +149,11 @@ def grid_pieces_on_segment(net: MLP, x0, x1, n: int = 100001) -> int:
     changes between neighbouring points, plus one. It can miss a piece shorter than the grid
     spacing, so it is a lower bound that agrees with the exact count when the grid is fine.
     """
-    x0, x1 = _segment(net, x0, x1)
+    x0, x1 = _segment(net, x0, x1, "grid_pieces_on_segment")
     if n < 2:
-        raise ValueError(f"the grid needs at least 2 points, got n={n}")
+        raise NnlabValueError(
+            f"grid_pieces_on_segment: the grid needs at least 2 points, got n={n}"
+        )
     s = (np.arange(n) + 0.5) / n
     P = activation_patterns(net, x0 + s[:, None] * (x1 - x0))
     return int(np.count_nonzero(np.any(P[1:] != P[:-1], axis=1)) + 1)
@@ -159,7 +165,7 @@ def linear_pieces_on_segment(net: MLP, x0, x1, rtol: float = 1e-9) -> int:
     A pattern change need not bend the output (a unit may feed the output with weight 0), so
     this count is at most `pieces_on_segment`.
     """
-    x0, x1 = _segment(net, x0, x1)
+    x0, x1 = _segment(net, x0, x1, "linear_pieces_on_segment")
     cuts = np.concatenate([[0.0], breakpoints_on_segment(net, x0, x1), [1.0]])
     y = np.asarray(net(x0 + cuts[:, None] * (x1 - x0)))[:, 0]
     slopes = np.diff(y) / np.diff(cuts)
@@ -176,7 +182,9 @@ def sawtooth_net(L: int) -> MLP:
     The output tent^L(x) has 2**L linear pieces on [0, 1], from 2L hidden units.
     """
     if not isinstance(L, int | np.integer) or isinstance(L, bool) or L < 1:
-        raise ValueError(f"the number of tent layers L must be a positive integer, got {L!r}")
+        raise NnlabValueError(
+            f"sawtooth_net: the number of tent layers L must be a positive integer, got {L!r}"
+        )
     L = int(L)
     net = MLP([1] + [2] * L + [1], activation="relu", output="identity")
     mix = np.array([[2.0], [-4.0]])  # tent value from (ReLU(t), ReLU(t - 1/2))
@@ -201,9 +209,11 @@ def width_for_budget(n_in: int, depth: int, budget: int) -> int:
     """The width w whose ``[n_in] + [w] * (depth - 1) + [1]`` net has the parameter count
     closest to ``budget``."""
     if depth < 2:
-        raise ValueError(f"depth (weight layers) must be at least 2, got {depth}")
+        raise NnlabValueError(
+            f"width_for_budget: depth (weight layers) must be at least 2, got {depth}"
+        )
     if budget < 1:
-        raise ValueError(f"budget must be positive, got {budget}")
+        raise NnlabValueError(f"width_for_budget: budget must be positive, got {budget}")
     best, best_gap = 1, None
     for w in range(1, budget + 1):
         count = parameter_count([n_in] + [w] * (depth - 1) + [1])

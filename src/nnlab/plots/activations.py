@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..engine.errors import NnlabValueError
 from ..engine.ops import relu, softmax
 from ..nn.mlp import ACTIVATIONS
 from .style import COLORS, new_figure
@@ -25,9 +26,13 @@ def plot_activations(names: Sequence[str] = ("relu", "tanh", "sigmoid"), zlim=(-
     names = list(names)
     unknown = [n_ for n_ in names if n_ not in ACTIVATIONS]
     if not names or unknown:
-        raise ValueError(f"unknown activation(s) {unknown}; valid: {sorted(ACTIVATIONS)}")
+        raise NnlabValueError(
+            f"plot_activations: unknown activation(s) {unknown}; valid: {sorted(ACTIVATIONS)}"
+        )
     if zlim[0] >= zlim[1]:
-        raise ValueError(f"zlim must be (low, high) with low < high, got {zlim}")
+        raise NnlabValueError(
+            f"plot_activations: zlim must be (low, high) with low < high, got {zlim}"
+        )
     z = np.linspace(zlim[0], zlim[1], n)
     fig, axes = new_figure(ncols=len(names), width=3.2, height=2.8)
     axes = np.atleast_1d(axes)
@@ -50,13 +55,13 @@ def plot_softmax(logits, labels=None):
     """Bars of the logits (left) and of softmax(logits), a probability vector (right)."""
     z = np.asarray(logits, dtype=float)
     if z.ndim != 1 or z.size < 2:
-        raise ValueError(
-            f"plot_softmax needs a 1-D vector of at least 2 logits, got shape {z.shape}"
+        raise NnlabValueError(
+            f"plot_softmax: needs a 1-D vector of at least 2 logits, got shape {z.shape}"
         )
     p = np.asarray(softmax(z))
     labels = list(labels) if labels is not None else [f"class {k + 1}" for k in range(z.size)]
     if len(labels) != z.size:
-        raise ValueError(f"labels needs {z.size} entries, got {len(labels)}")
+        raise NnlabValueError(f"plot_softmax: labels needs {z.size} entries, got {len(labels)}")
     fig, (ax1, ax2) = new_figure(ncols=2, width=3.4, height=2.6)
     ax1.bar(labels, z, color=COLORS["hidden"])
     ax1.axhline(0, color="black", lw=0.8)

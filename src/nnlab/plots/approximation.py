@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from ..engine.errors import NnlabValueError
 from .style import COLORS, new_figure
 
 _FIT_COLORS = [COLORS["forward"], COLORS["output"], COLORS["hidden"], COLORS["hidden2"]]
@@ -16,7 +17,7 @@ def _curve(x, y, what: str) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or y.shape != x.shape:
-        raise ValueError(
+        raise NnlabValueError(
             f"{what}: x and y must be 1-D of the same length, got {x.shape}, {y.shape}"
         )
     return x, y
@@ -37,7 +38,7 @@ def plot_fit(
     """
     x, target = _curve(x, target, "plot_fit")
     if not fits:
-        raise ValueError("plot_fit needs at least one fitted curve")
+        raise NnlabValueError("plot_fit: needs at least one fitted curve")
     fig, (ax, ax_err) = new_figure(ncols=2, width=4.2, height=3.2)
     ax.plot(x, target, color=COLORS["neutral"], lw=3, alpha=0.45, label="target f")
     for k, (label, values) in enumerate(fits.items()):
@@ -58,7 +59,7 @@ def plot_convergence(Ks, errors, rate: float, constant: float):
     """Sup-norm error against K on log-log axes, with the fitted line C K**rate."""
     Ks, errors = _curve(Ks, errors, "plot_convergence")
     if np.any(Ks <= 0) or np.any(errors <= 0):
-        raise ValueError("plot_convergence needs positive K and positive errors (log axes)")
+        raise NnlabValueError("plot_convergence: needs positive K and positive errors (log axes)")
     fig, ax = new_figure(width=4.6, height=3.4)
     ax.loglog(Ks, errors, "o", color=COLORS["forward"], label="max error on the grid")
     fine = np.geomspace(Ks.min(), Ks.max(), 50)
@@ -100,7 +101,9 @@ def plot_unbounded_target(x, target, net_values, bound: float):
     x, target = _curve(x, target, "plot_unbounded_target")
     _, net_values = _curve(x, net_values, "plot_unbounded_target")
     if np.any(target <= 0):
-        raise ValueError("plot_unbounded_target draws a log y axis: the target must be positive")
+        raise NnlabValueError(
+            "plot_unbounded_target: draws a log y axis: the target must be positive"
+        )
     fig, ax = new_figure(width=5.0, height=3.4)
     ax.semilogx(x, target, color=COLORS["neutral"], lw=3, alpha=0.45, label="f(x) = 1/x")
     ax.semilogx(x, net_values, color=COLORS["forward"], lw=1.4, label="network")

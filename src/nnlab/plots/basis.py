@@ -1,7 +1,7 @@
 """Figures for the learned-basis chapters (skills 4 and 5).
 
 Each function takes numbers computed elsewhere (by `nnlab.course.basis`, an `MLP`, or
-`nnlab.widgets.xor.xor_forward`) and returns a pyplot-free Figure.
+`nnlab.course.xor.xor_forward`) and returns a pyplot-free Figure.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from ..engine.errors import NnlabValueError
 from .style import CLASS_COLORS, COLORS, new_figure
 
 __all__ = [
@@ -25,19 +26,21 @@ __all__ = [
 _LINE_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
-def _vector(a, name):
+def _vector(a, name, where: str):
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 2 and a.shape[1] == 1:
         a = a[:, 0]
     if a.ndim != 1:
-        raise ValueError(f"{name} must be a vector (or an (n, 1) column), got shape {a.shape}")
+        raise NnlabValueError(
+            f"{where}: {name} must be a vector (or an (n, 1) column), got shape {a.shape}"
+        )
     return a
 
 
-def _scatter_training(ax, x_train, y_train) -> None:
+def _scatter_training(ax, x_train, y_train, where: str) -> None:
     ax.scatter(
-        _vector(x_train, "x_train"),
-        _vector(y_train, "y_train"),
+        _vector(x_train, "x_train", where),
+        _vector(y_train, "y_train", where),
         s=12,
         c=COLORS["neutral"],
         zorder=3,
@@ -65,11 +68,13 @@ def _scatter_classes(ax, P, y, size=40, labels=True, **kwargs):
 def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=None):
     """Left: the learned features phi_j(x). Right: the terms w_j phi_j(x), the bias, and
     their sum (dashed), which is the network's output (``output``, solid, if given)."""
-    x = _vector(x_grid, "x_grid")
+    x = _vector(x_grid, "x_grid", "plot_learned_features")
     Phi = np.asarray(Phi, dtype=np.float64)
-    w = _vector(w, "w")
+    w = _vector(w, "w", "plot_learned_features")
     if Phi.shape != (len(x), len(w)):
-        raise ValueError(f"Phi must have shape ({len(x)}, {len(w)}), got {Phi.shape}")
+        raise NnlabValueError(
+            f"plot_learned_features: Phi must have shape ({len(x)}, {len(w)}), got {Phi.shape}"
+        )
     fig, (ax1, ax2) = new_figure(ncols=2, width=4.6, height=3.4)
     for j in range(Phi.shape[1]):
         color = _LINE_COLORS[j % len(_LINE_COLORS)]
@@ -87,10 +92,17 @@ def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=
     ax2.axhline(float(b), color=COLORS["neutral"], lw=1, ls=":", label="bias $b$")
     total = Phi @ w + float(b)
     if output is not None:
-        ax2.plot(x, _vector(output, "output"), color="k", lw=3, alpha=0.35, label="network output")
+        ax2.plot(
+            x,
+            _vector(output, "output", "plot_learned_features"),
+            color="k",
+            lw=3,
+            alpha=0.35,
+            label="network output",
+        )
     ax2.plot(x, total, color="k", lw=1.5, ls="--", label=r"$\sum_j w_j\phi_j + b$")
     if x_train is not None and y_train is not None:
-        _scatter_training(ax2, x_train, y_train)
+        _scatter_training(ax2, x_train, y_train, "plot_learned_features")
     ax2.set(title="last layer: weighted sum of the features", xlabel="$x$")
     ax2.legend(fontsize=6, loc="best", ncol=2)
     return fig
@@ -101,10 +113,11 @@ def plot_feature_space(X, y, H, w, b, grid=None, grid_scores=None):
     Right: the learned features H (2 or 3 of them) with the last layer's boundary
     ``H @ w + b = 0`` (a line, or a plane in 3-D)."""
     X, H = np.asarray(X, dtype=np.float64), np.asarray(H, dtype=np.float64)
-    w = _vector(w, "w")
+    w = _vector(w, "w", "plot_feature_space")
     if H.ndim != 2 or H.shape[1] not in (2, 3) or H.shape[1] != len(w):
-        raise ValueError(
-            f"H must have shape (n, 2) or (n, 3) matching w, got {H.shape}, w {w.shape}"
+        raise NnlabValueError(
+            f"plot_feature_space: H must have shape (n, 2) or (n, 3) matching w, got {H.shape}, w "
+            f"{w.shape}"
         )
     fig, axes = new_figure(ncols=2, width=4.2, height=3.6)
     ax1 = axes[0]
@@ -220,7 +233,10 @@ def plot_quadrant_collapse(X, y, H):
     no bias, every point of quadrant III lands on the origin."""
     X, H = np.asarray(X, dtype=np.float64), np.asarray(H, dtype=np.float64)
     if X.shape != H.shape or X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"X and H must both have shape (n, 2), got {X.shape} and {H.shape}")
+        raise NnlabValueError(
+            f"plot_quadrant_collapse: X and H must both have shape (n, 2), got {X.shape} and "
+            f"{H.shape}"
+        )
     fig, (ax1, ax2) = new_figure(ncols=2, width=3.6, height=3.4)
     _scatter_classes(ax1, X, y, size=25)
     lim = float(np.max(np.abs(X))) + 0.3
@@ -265,18 +281,28 @@ def plot_fit_comparison(
 ):
     """Fitted curves (``{label: values on x_grid}``) against the data and the true function;
     ``train_range`` shades the interval the models were trained on."""
-    x = _vector(x_grid, "x_grid")
+    x = _vector(x_grid, "x_grid", "plot_fit_comparison")
     fig, ax = new_figure(width=6.0, height=3.4)
     if train_range is not None:
         ax.axvspan(*train_range, color="0.93", zorder=0, label="training range")
     if truth is not None:
-        ax.plot(x, _vector(truth, "truth"), color="k", lw=2, alpha=0.3, label="true function")
+        ax.plot(
+            x,
+            _vector(truth, "truth", "plot_fit_comparison"),
+            color="k",
+            lw=2,
+            alpha=0.3,
+            label="true function",
+        )
     for i, (label, values) in enumerate(curves.items()):
-        values = _vector(values, label)
+        values = _vector(values, label, "plot_fit_comparison")
         if values.shape != x.shape:
-            raise ValueError(f"curve {label!r} has {values.size} values but x_grid has {x.size}")
+            raise NnlabValueError(
+                f"plot_fit_comparison: curve {label!r} has {values.size} values but x_grid has "
+                f"{x.size}"
+            )
         ax.plot(x, values, color=_LINE_COLORS[i % len(_LINE_COLORS)], lw=1.5, label=label)
-    _scatter_training(ax, x_train, y_train)
+    _scatter_training(ax, x_train, y_train, "plot_fit_comparison")
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set(xlabel="$x$", ylabel="$y$", title=title or "")
@@ -289,13 +315,14 @@ def plot_error_vs_size(sizes, errors: dict, ylabel="test MSE"):
 
     ``errors[label]`` has shape (n_seeds, len(sizes)).
     """
-    sizes = _vector(sizes, "sizes")
+    sizes = _vector(sizes, "sizes", "plot_error_vs_size")
     fig, ax = new_figure(width=5.4, height=3.4)
     for i, (label, table) in enumerate(errors.items()):
         table = np.asarray(table, dtype=np.float64)
         if table.ndim != 2 or table.shape[1] != len(sizes):
-            raise ValueError(
-                f"errors[{label!r}] must have shape (seeds, {len(sizes)}), got {table.shape}"
+            raise NnlabValueError(
+                f"plot_error_vs_size: errors[{label!r}] must have shape (seeds, {len(sizes)}), "
+                f"got {table.shape}"
             )
         color = _LINE_COLORS[i % len(_LINE_COLORS)]
         for row in table:
@@ -317,12 +344,15 @@ def plot_error_vs_size(sizes, errors: dict, ylabel="test MSE"):
 
 def plot_feature_growth(dims, counts: dict):
     """Number of features against input dimension d (log scale), one line per family."""
-    dims = _vector(dims, "dims")
+    dims = _vector(dims, "dims", "plot_feature_growth")
     fig, ax = new_figure(width=5.0, height=3.2)
     for i, (label, values) in enumerate(counts.items()):
-        values = _vector(values, label)
+        values = _vector(values, label, "plot_feature_growth")
         if values.shape != dims.shape:
-            raise ValueError(f"counts[{label!r}] needs {dims.size} values, got {values.size}")
+            raise NnlabValueError(
+                f"plot_feature_growth: counts[{label!r}] needs {dims.size} values, got "
+                f"{values.size}"
+            )
         ax.plot(dims, values, "-o", ms=4, color=_LINE_COLORS[i % len(_LINE_COLORS)], label=label)
     ax.set(
         yscale="log",
@@ -342,7 +372,7 @@ def plot_seed_spread(
 ):
     """Final training losses of a non-convex fit from several seeds against the single
     optimum of a convex one."""
-    net_losses = _vector(net_losses, "net_losses")
+    net_losses = _vector(net_losses, "net_losses", "plot_seed_spread")
     fig, ax = new_figure(width=5.0, height=3.0)
     ax.scatter(
         net_losses,

@@ -7,28 +7,10 @@ caption multiplies the local derivatives into df/dw1.
 
 from __future__ import annotations
 
-import math
-
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from ..course.chain_example import chain_values
 from .style import COLORS, axes_or_new
-
-
-def chain_values(w1: float, v1: float, x: float) -> dict:
-    """Forward values and local derivatives of the chain (plain floats).
-
-    At ``u = w1 x = 0`` ReLU has no derivative; the subgradient 0 is used, as the engine does.
-    """
-    for name, value in (("w1", w1), ("v1", v1), ("x", x)):
-        if not (isinstance(value, int | float) and math.isfinite(value)):
-            raise ValueError(f"chain_values: {name} must be a finite number, got {value!r}")
-    u = w1 * x + 0.0  # + 0.0 turns a signed zero into 0.0, so labels never show -0.000
-    h = max(u, 0.0)
-    s = v1 * h + 0.0
-    f = 1.0 / (1.0 + math.exp(-s)) if s >= 0 else math.exp(s) / (1.0 + math.exp(s))
-    factors = {"du/dw1": x, "dh/du": 1.0 if u > 0 else 0.0, "ds/dh": v1, "df/ds": f * (1 - f)}
-    product = factors["df/ds"] * factors["ds/dh"] * factors["dh/du"] * factors["du/dw1"] + 0.0
-    return {"u": u, "h": h, "s": s, "f": f, "factors": factors, "product": product}
 
 
 def draw_chain(w1: float, v1: float, x: float, ax=None):

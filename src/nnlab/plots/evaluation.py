@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ..engine.errors import NnlabValueError
 from .style import COLORS, new_figure
 
 __all__ = [
@@ -28,22 +29,24 @@ BIAS_COLOR = "#d62728"
 VARIANCE_COLOR = "#9467bd"
 
 
-def _vector(a, name: str) -> np.ndarray:
+def _vector(a, name: str, where: str) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 2 and a.shape[1] == 1:
         a = a[:, 0]
     if a.ndim != 1 or a.size == 0:
-        raise ValueError(f"{name} must be a non-empty vector, got shape {a.shape}")
+        raise NnlabValueError(f"{where}: {name} must be a non-empty vector, got shape {a.shape}")
     return a
 
 
-def _columns(a, n: int, name: str) -> np.ndarray:
+def _columns(a, n: int, name: str, where: str) -> np.ndarray:
     """``a`` as an (n, k) array: one row per x value, one column per seed (a vector is k = 1)."""
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 1:
         a = a[:, None]
     if a.ndim != 2 or a.shape[0] != n:
-        raise ValueError(f"{name} must have {n} rows (one per x value), got shape {a.shape}")
+        raise NnlabValueError(
+            f"{where}: {name} must have {n} rows (one per x value), got shape {a.shape}"
+        )
     return a
 
 
@@ -51,11 +54,20 @@ def plot_selection_optimism(test_scores, fresh_scores, chosen: int, optimism=Non
     """Left: every model's score on the small test set against its score on fresh data, the
     model picked on the test set circled. Right (when ``optimism`` is given): the histogram,
     over many test sets, of (best test score - that model's fresh score), with its mean."""
-    test, fresh = _vector(test_scores, "test_scores"), _vector(fresh_scores, "fresh_scores")
+    test, fresh = (
+        _vector(test_scores, "test_scores", "plot_selection_optimism"),
+        _vector(fresh_scores, "fresh_scores", "plot_selection_optimism"),
+    )
     if test.shape != fresh.shape:
-        raise ValueError(f"test_scores {test.shape} and fresh_scores {fresh.shape} differ")
+        raise NnlabValueError(
+            f"plot_selection_optimism: test_scores {test.shape} and fresh_scores {fresh.shape} "
+            "differ"
+        )
     if not 0 <= chosen < len(test):
-        raise ValueError(f"chosen must index one of the {len(test)} models, got {chosen}")
+        raise NnlabValueError(
+            f"plot_selection_optimism: chosen must index one of the {len(test)} models, got "
+            f"{chosen}"
+        )
     ncols = 1 if optimism is None else 2
     fig, axes = new_figure(ncols=ncols, width=4.4, height=3.6)
     ax = axes if ncols == 1 else axes[0]
@@ -79,7 +91,7 @@ def plot_selection_optimism(test_scores, fresh_scores, chosen: int, optimism=Non
     )
     ax.legend(fontsize=7, loc="lower right")
     if optimism is not None:
-        opt = _vector(optimism, "optimism")
+        opt = _vector(optimism, "optimism", "plot_selection_optimism")
         ax2 = axes[1]
         ax2.hist(opt, bins=25, color=VARIANCE_COLOR, alpha=0.75)
         ax2.axvline(0.0, color="k", lw=1, ls="--")
@@ -99,13 +111,13 @@ def plot_width_sweep(widths, train, val, fresh=None, chosen=None):
 
     Each of ``train``, ``val``, ``fresh`` is (len(widths),) or (len(widths), seeds): the
     mean over seeds is drawn as a line, each seed as a dot. ``chosen`` marks a width."""
-    w = _vector(widths, "widths")
+    w = _vector(widths, "widths", "plot_width_sweep")
     fig, ax = new_figure(width=5.6, height=3.8)
     series = [("training", train, TRAIN_COLOR, "-"), ("validation", val, VAL_COLOR, "-")]
     if fresh is not None:
         series.append(("fresh data", fresh, TEST_COLOR, "--"))
     for label, values, color, ls in series:
-        v = _columns(values, len(w), label)
+        v = _columns(values, len(w), label, "plot_width_sweep")
         ax.plot(w, v.mean(axis=1), color=color, ls=ls, marker="o", label=f"{label} (mean)")
         if v.shape[1] > 1:
             ax.scatter(np.repeat(w, v.shape[1]), v.ravel(), s=10, color=color, alpha=0.35)
@@ -128,7 +140,7 @@ def plot_width_sweep(widths, train, val, fresh=None, chosen=None):
 
 def plot_training_curves(steps, train, val, best_step: int, stopped_step=None, fresh=None):
     """Training and validation loss against the step, with the early-stopping choice."""
-    s = _vector(steps, "steps")
+    s = _vector(steps, "steps", "plot_training_curves")
     fig, ax = new_figure(width=5.6, height=3.8)
     for label, values, color, ls in [
         ("training", train, TRAIN_COLOR, "-"),
@@ -136,7 +148,13 @@ def plot_training_curves(steps, train, val, best_step: int, stopped_step=None, f
         ("fresh data", fresh, TEST_COLOR, "--"),
     ]:
         if values is not None:
-            ax.plot(s, _columns(values, len(s), label)[:, 0], color=color, ls=ls, label=label)
+            ax.plot(
+                s,
+                _columns(values, len(s), label, "plot_training_curves")[:, 0],
+                color=color,
+                ls=ls,
+                label=label,
+            )
     ax.axvline(best_step, color=BIAS_COLOR, lw=1.5, label=f"lowest validation: step {best_step}")
     if stopped_step is not None:
         ax.axvline(
@@ -160,7 +178,7 @@ def plot_paired_differences(comparison, labels=("A", "B"), corrected=None):
     """The paired differences (A - B) as dots, their mean, the bootstrap interval (band) and
     +-2 standard errors (bars); ``corrected``, a second comparison of the same differences
     with the Nadeau-Bengio standard error, adds its bars."""
-    d = _vector(comparison.differences, "differences")
+    d = _vector(comparison.differences, "differences", "plot_paired_differences")
     fig, ax = new_figure(width=5.6, height=3.4)
     ax.axvspan(
         comparison.ci_low,
@@ -206,14 +224,18 @@ def plot_paired_differences(comparison, labels=("A", "B"), corrected=None):
 def plot_bias_variance(sizes, results: Mapping[str, Sequence], xlabel: str = "hidden width H"):
     """One panel per entry of ``results`` (title -> a BiasVariance per size): squared bias,
     variance, noise, their sum, and the directly measured expected test MSE (markers)."""
-    x = _vector(sizes, "sizes")
+    x = _vector(sizes, "sizes", "plot_bias_variance")
     if not results:
-        raise ValueError("results must hold at least one list of BiasVariance results")
+        raise NnlabValueError(
+            "plot_bias_variance: results must hold at least one list of BiasVariance results"
+        )
     fig, axes = new_figure(ncols=len(results), width=4.4, height=3.6, sharey=True)
     axes = np.atleast_1d(axes)
     for ax, (title, bvs) in zip(axes, results.items(), strict=True):
         if len(bvs) != len(x):
-            raise ValueError(f"{title!r}: {len(bvs)} results for {len(x)} sizes")
+            raise NnlabValueError(
+                f"plot_bias_variance: {title!r}: {len(bvs)} results for {len(x)} sizes"
+            )
         ax.plot(x, [b.bias2 for b in bvs], color=BIAS_COLOR, marker="o", label="bias$^2$")
         ax.plot(x, [b.variance for b in bvs], color=VARIANCE_COLOR, marker="o", label="variance")
         ax.plot(x, [b.noise for b in bvs], color=COLORS["neutral"], ls=":", label="noise")
@@ -239,14 +261,16 @@ def plot_bias_variance(sizes, results: Mapping[str, Sequence], xlabel: str = "hi
 
 def plot_refits(x, predictions: Mapping[str, np.ndarray], truth, ylim=(-2.0, 2.0)):
     """One panel per model: every refit (thin), their average (thick) and the truth (dashed)."""
-    xv = _vector(x, "x")
-    t = _vector(truth, "truth")
+    xv = _vector(x, "x", "plot_refits")
+    t = _vector(truth, "truth", "plot_refits")
     fig, axes = new_figure(ncols=len(predictions), width=4.0, height=3.3, sharey=True)
     axes = np.atleast_1d(axes)
     for ax, (title, P) in zip(axes, predictions.items(), strict=True):
         P = np.asarray(P, dtype=np.float64)
         if P.ndim != 2 or P.shape[1] != len(xv):
-            raise ValueError(f"{title!r}: predictions must be (refits, {len(xv)}), got {P.shape}")
+            raise NnlabValueError(
+                f"plot_refits: {title!r}: predictions must be (refits, {len(xv)}), got {P.shape}"
+            )
         for row in P:
             ax.plot(xv, row, color=VARIANCE_COLOR, lw=0.6, alpha=0.35)
         ax.plot(xv, P.mean(axis=0), color=BIAS_COLOR, lw=2.5, label="average fit")

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from ..course import interpret
+from ..course.interpret import boundaries, scores, units
+from ..engine.errors import NnlabValueError
 from ..nn import data
 from ..nn.mlp import MLP
 from .style import CLASS_COLORS, COLORS, new_figure
@@ -28,12 +29,13 @@ _PALE = ListedColormap(["#f6cfcf", "#cfe0f3"])  # predicted 0 (red), predicted 1
 _METHOD_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
 
-def _points(X, y, what="X"):
+def _points(X, y, where: str, what: str = "X"):
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y).reshape(-1)
     if X.ndim != 2 or X.shape[1] != 2 or y.shape != (len(X),):
-        raise ValueError(
-            f"{what} must be 2-D points (n, 2) with labels (n,), got {X.shape} and {y.shape}"
+        raise NnlabValueError(
+            f"{where}: {what} must be 2-D points (n, 2) with labels (n,), got {X.shape} and "
+            f"{y.shape}"
         )
     return X, y
 
@@ -74,9 +76,9 @@ def plot_shift(
 ):
     """The model's decision regions (shaded, black boundary), training points (circles) and
     deployment points (crosses); ``truth(X) -> scores`` adds the true boundary (dashed)."""
-    X_train, y_train = _points(X_train, y_train, "training data")
-    X_deploy, y_deploy = _points(X_deploy, y_deploy, "deployment data")
-    grid, scores = interpret.decision_map(f, xlim, ylim, steps)
+    X_train, y_train = _points(X_train, y_train, "plot_shift", "training data")
+    X_deploy, y_deploy = _points(X_deploy, y_deploy, "plot_shift", "deployment data")
+    grid, scores = boundaries.decision_map(f, xlim, ylim, steps)
     fig, ax = new_figure(width=5.4, height=4.2)
     _shade(ax, grid, scores)
     if truth is not None:
@@ -108,12 +110,14 @@ def plot_curves(
     reference line (e.g. chance accuracy)."""
     x = np.asarray(x, dtype=np.float64)
     if not curves:
-        raise ValueError("plot_curves needs at least one curve")
+        raise NnlabValueError("plot_curves: needs at least one curve")
     fig, ax = new_figure(width=5.0, height=3.4)
     for k, (label, ys) in enumerate(curves.items()):
         ys = np.asarray(ys, dtype=np.float64)
         if ys.shape != x.shape:
-            raise ValueError(f"curve {label!r} has {ys.shape} values for {x.shape} x positions")
+            raise NnlabValueError(
+                f"plot_curves: curve {label!r} has {ys.shape} values for {x.shape} x positions"
+            )
         ax.plot(x, ys, "o-", ms=4, lw=1.4, color=_METHOD_COLORS[k % 7], label=label)
     if reference is not None:
         ax.axhline(reference, color=COLORS["neutral"], ls=":", lw=1, label=reference_label)
@@ -141,7 +145,7 @@ def plot_feature_bars(
     """
     features = list(features)
     if not values:
-        raise ValueError("plot_feature_bars needs at least one method")
+        raise NnlabValueError("plot_feature_bars: needs at least one method")
     k = len(values)
     width = 0.8 / k
     fig, ax = new_figure(width=max(4.6, 1.5 * len(features) + 1.0), height=3.6)
@@ -149,8 +153,9 @@ def plot_feature_bars(
     for m, (label, vals) in enumerate(values.items()):
         vals = np.asarray(vals, dtype=np.float64).reshape(-1)
         if vals.shape != (len(features),):
-            raise ValueError(
-                f"method {label!r} has {vals.size} values for {len(features)} features"
+            raise NnlabValueError(
+                f"plot_feature_bars: method {label!r} has {vals.size} values for {len(features)} "
+                "features"
             )
         if normalize:
             total = np.abs(vals).sum()
@@ -184,21 +189,26 @@ def plot_decision_attributions(
     """A 2-input classifier's decision regions and data, with attribution vectors drawn as
     arrows starting at ``points`` (one arrow per point and per entry of ``vectors``).
 
-    ``decision=(grid, scores)`` reuses a precomputed `interpret.decision_map`. Arrows of
+    ``decision=(grid, scores)`` reuses a precomputed `boundaries.decision_map`. Arrows of
     all methods share one ``scale`` (default: longest arrow = 0.5 units of the plot);
     ``arrow_length`` instead draws every arrow with that length (directions only; zero
     vectors stay zero).
     """
-    X, y = _points(X, y)
+    X, y = _points(X, y, "plot_decision_attributions")
     P = np.atleast_2d(np.asarray(points, dtype=np.float64))
     if P.shape[1] != 2:
-        raise ValueError(f"points must have shape (k, 2), got {P.shape}")
+        raise NnlabValueError(
+            f"plot_decision_attributions: points must have shape (k, 2), got {P.shape}"
+        )
     vectors = dict(vectors or {})
     for label, V in vectors.items():
         if np.shape(V) != P.shape:
-            raise ValueError(f"vectors {label!r} must have shape {P.shape}, got {np.shape(V)}")
+            raise NnlabValueError(
+                f"plot_decision_attributions: vectors {label!r} must have shape {P.shape}, got "
+                f"{np.shape(V)}"
+            )
     grid, scores = (
-        decision if decision is not None else interpret.decision_map(f, xlim, ylim, steps)
+        decision if decision is not None else boundaries.decision_map(f, xlim, ylim, steps)
     )
     fig, ax = new_figure(width=5.6, height=4.0)
     _shade(ax, grid, scores)
@@ -258,22 +268,24 @@ def plot_unit_maps(
     Non-negative maps (ReLU units) are drawn in greens; maps with negative values in a
     diverging purple (negative) to orange (positive) scale centred at 0."""
     if not isinstance(net, MLP) or net.sizes[0] != 2:
-        raise ValueError("plot_unit_maps draws 2-input nnlab.MLP networks")
+        raise NnlabValueError("plot_unit_maps: draws 2-input nnlab.MLP networks")
     g = data.grid(xlim, ylim, steps)
-    H = interpret.hidden_activations(net, g.points, layer)
+    H = units.hidden_activations(net, g.points, layer)
     width = H.shape[1]
     titles = list(titles) if titles is not None else [f"unit {j + 1}" for j in range(width)]
     if len(titles) != width:
-        raise ValueError(f"need {width} titles (one per unit), got {len(titles)}")
+        raise NnlabValueError(
+            f"plot_unit_maps: need {width} titles (one per unit), got {len(titles)}"
+        )
     n_panels = width + (1 if show_output else 0)
     fig, axes = new_figure(ncols=n_panels, width=2.6, height=2.7)
     axes = np.atleast_1d(axes)
     maps = [H[:, j] for j in range(width)]
     if show_output:
-        maps.append(np.asarray(interpret.score_function(net)(g.points)))
+        maps.append(np.asarray(scores.score_function(net)(g.points)))
         titles = [*titles, "output logit"]
     if X is not None:
-        X, y = _points(X, y)
+        X, y = _points(X, y, "plot_unit_maps")
     for ax, values, title in zip(axes, maps, titles, strict=True):
         Z = values.reshape(g.xx.shape)
         if Z.min() < 0:  # signed map: diverging colours centred at 0

@@ -11,23 +11,24 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..course import curvature
+from ..engine.errors import NnlabValueError
 from .style import COLORS, axes_or_new, new_figure
 
 _CURVE_COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
 
-def _as_curves(ts, losses, labels):
+def _as_curves(ts, losses, labels, where: str):
     ts = np.asarray(ts, dtype=np.float64)
     curves = np.atleast_2d(np.asarray(losses, dtype=np.float64))
     if ts.ndim != 1 or curves.shape[1] != ts.size:
-        raise ValueError(
-            f"plot_segment: ts has shape {ts.shape} but losses {np.shape(losses)}; "
+        raise NnlabValueError(
+            f"{where}: ts has shape {ts.shape} but losses {np.shape(losses)}; "
             "give one loss per t (or one row of losses per curve)"
         )
     if labels is None:
         labels = [None] * len(curves)
     if len(labels) != len(curves):
-        raise ValueError(f"plot_segment: {len(curves)} curve(s) but {len(labels)} label(s)")
+        raise NnlabValueError(f"{where}: {len(curves)} curve(s) but {len(labels)} label(s)")
     return ts, curves, list(labels)
 
 
@@ -46,7 +47,7 @@ def plot_segment(
     With ``chord=True`` each curve's chord (the straight line between its two end values) is
     dashed: a convex function never rises above it, so any gap is a visible barrier.
     """
-    ts, curves, labels = _as_curves(ts, losses, labels)
+    ts, curves, labels = _as_curves(ts, losses, labels, "plot_segment")
     fig, ax = axes_or_new(ax, width=5.2, height=3.4)
     for k, (curve, label) in enumerate(zip(curves, labels, strict=True)):
         colour = _CURVE_COLORS[k % len(_CURVE_COLORS)]
@@ -75,7 +76,7 @@ def loss_slice(loss_fn, center, d1, d2, alphas, betas) -> np.ndarray:
     c, unflatten = curvature.flatten(center)
     v1, v2 = curvature.flatten(d1)[0], curvature.flatten(d2)[0]
     if not (v1.shape == v2.shape == c.shape):
-        raise ValueError("loss_slice: center, d1 and d2 must have the same number of entries")
+        raise NnlabValueError("loss_slice: center, d1 and d2 must have the same number of entries")
     alphas = np.asarray(alphas, dtype=np.float64)
     betas = np.asarray(betas, dtype=np.float64)
     Z = np.empty((betas.size, alphas.size))
@@ -105,7 +106,7 @@ def plot_slice(
     label to an ``(alpha, beta)`` position to mark (minima, saddles, ...)."""
     alphas, betas, Z = (np.asarray(v, dtype=np.float64) for v in (alphas, betas, Z))
     if Z.shape != (betas.size, alphas.size):
-        raise ValueError(
+        raise NnlabValueError(
             f"plot_slice: Z has shape {Z.shape}, expected (len(betas), len(alphas)) = "
             f"{(betas.size, alphas.size)}"
         )

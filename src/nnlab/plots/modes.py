@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.errors import NnlabValueError
 from .style import COLORS, axes_or_new, new_figure
 
 
@@ -16,10 +17,10 @@ def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
     """Grouped bars: forward passes (n) and reverse passes (m) for each ``(label, n, m)``."""
     cases = list(cases)
     if not cases:
-        raise ValueError("plot_passes: no cases to plot")
+        raise NnlabValueError("plot_passes: no cases to plot")
     for label, n, m in cases:
         if n < 1 or m < 1:
-            raise ValueError(f"plot_passes: case {label!r} needs n, m >= 1, got n={n}, m={m}")
+            raise NnlabValueError(f"plot_passes: case {label!r} needs n, m >= 1, got n={n}, m={m}")
     fig, ax = axes_or_new(ax, width=max(5.0, 1.3 * len(cases)), height=3.4)
     idx = np.arange(len(cases))
     fwd = [n for _, n, _ in cases]
@@ -46,10 +47,10 @@ def plot_sweep(points, title: str | None = None):
     """
     points = list(points)
     if not points:
-        raise ValueError("plot_sweep: no points to plot")
+        raise NnlabValueError("plot_sweep: no points to plot")
     ms = {p.m for p in points}
     if len(ms) != 1:
-        raise ValueError(f"plot_sweep: the points must share one m, got {sorted(ms)}")
+        raise NnlabValueError(f"plot_sweep: the points must share one m, got {sorted(ms)}")
     m = ms.pop()
     timed = all(p.forward_seconds is not None for p in points)
     fig, axes = new_figure(ncols=2 if timed else 1, width=4.4, height=3.3)

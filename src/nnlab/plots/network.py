@@ -14,52 +14,15 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.patches import Circle, Rectangle
 
+from ..course.architecture import normalize_spec
+from ..engine.errors import NnlabValueError
 from .style import COLORS, new_figure
 
-__all__ = ["draw_network", "layer_colors", "normalize_spec", "default_node_labels"]
+__all__ = ["draw_network", "layer_colors", "default_node_labels"]
 
 _DX = 2.4  # horizontal distance between layers (data units)
 _DY = 1.0  # vertical distance between units of a layer
 _R = 0.3  # node radius
-
-
-def normalize_spec(spec) -> dict:
-    """Return ``{"sizes", "activation", "output", "bias"}`` from an MLP, a dict or a size list.
-
-    A plain list of sizes has no bias information, so it is drawn without bias nodes;
-    a dict without ``"bias"`` gets the engine's default (a bias in every layer).
-    """
-    if hasattr(spec, "spec") and callable(spec.spec):
-        spec = spec.spec()
-    if isinstance(spec, Mapping):
-        if "sizes" not in spec:
-            raise ValueError(f"a spec dict needs a 'sizes' entry, got keys {sorted(spec)}")
-        sizes = list(spec["sizes"])
-        bias = spec.get("bias", True)
-        activation = spec.get("activation", None)
-        output = spec.get("output", None)
-    elif isinstance(spec, Sequence) and not isinstance(spec, str):
-        sizes, bias, activation, output = list(spec), False, None, None
-    else:
-        raise TypeError(
-            f"spec must be an nnlab.MLP, a dict like MLP.spec() or a list of sizes, got {spec!r}"
-        )
-    if len(sizes) < 2 or not all(
-        isinstance(n, int | np.integer) and not isinstance(n, bool) and n > 0 for n in sizes
-    ):
-        raise ValueError(f"sizes must list at least two positive integers, got {sizes}")
-    depth = len(sizes) - 1
-    flags = [bool(bias)] * depth if isinstance(bias, bool | np.bool_) else list(bias)
-    if len(flags) != depth:
-        raise ValueError(f"bias needs one flag per weight layer ({depth}), got {flags}")
-    if isinstance(activation, str):
-        activation = [activation] * (depth - 1)
-    return {
-        "sizes": [int(n) for n in sizes],
-        "activation": list(activation) if activation is not None else None,
-        "output": output,
-        "bias": [bool(f) for f in flags],
-    }
 
 
 def layer_colors(n_layers: int) -> list[str]:
@@ -111,20 +74,24 @@ def _positions(sizes: Sequence[int]) -> list[np.ndarray]:
     return out
 
 
-def _resolve_colors(colors, n_layers: int) -> list[str]:
+def _resolve_colors(colors, n_layers: int, where: str) -> list[str]:
     base = layer_colors(n_layers)
     if colors is None:
         return base
     if isinstance(colors, Mapping):
         bad = [k for k in colors if not (isinstance(k, int) and 0 <= k < n_layers)]
         if bad:
-            raise ValueError(f"colors keys must be layer indices 0..{n_layers - 1}, got {bad}")
+            raise NnlabValueError(
+                f"{where}: colors keys must be layer indices 0..{n_layers - 1}, got {bad}"
+            )
         return [colors.get(k, c) for k, c in enumerate(base)]
     if isinstance(colors, str):
         return [colors] * n_layers
     colors = list(colors)
     if len(colors) != n_layers:
-        raise ValueError(f"colors needs one colour per layer ({n_layers}), got {len(colors)}")
+        raise NnlabValueError(
+            f"{where}: colors needs one colour per layer ({n_layers}), got {len(colors)}"
+        )
     return colors
 
 
@@ -168,19 +135,23 @@ def draw_network(
     ax : draw into this Axes (the return value is then ``ax.figure``).
     title : optional axes title.
     """
-    info = normalize_spec(spec)
+    info = normalize_spec(spec, "draw_network")
     sizes, bias = info["sizes"], info["bias"]
     n_layers, depth = len(sizes), len(sizes) - 1
-    fills = _resolve_colors(colors, n_layers)
+    fills = _resolve_colors(colors, n_layers, "draw_network")
 
     if isinstance(edge_labels, str):
         if edge_labels != "weights":
-            raise ValueError(f"edge_labels must be a dict or 'weights', got {edge_labels!r}")
+            raise NnlabValueError(
+                f"draw_network: edge_labels must be a dict or 'weights', got {edge_labels!r}"
+            )
         edge_labels = _weight_labels(sizes)
     edge_labels = dict(edge_labels or {})
     for key in edge_labels:
         if not (isinstance(key, tuple) and len(key) == 3):
-            raise ValueError(f"edge_labels keys are (layer, i, j) tuples, got {key!r}")
+            raise NnlabValueError(
+                f"draw_network: edge_labels keys are (layer, i, j) tuples, got {key!r}"
+            )
         layer, i, j = key
         ok_layer = isinstance(layer, int) and 0 <= layer < depth
         ok_i = ok_layer and (
@@ -188,12 +159,16 @@ def draw_network(
         )
         ok_j = ok_layer and isinstance(j, int) and 0 <= j < sizes[layer + 1]
         if not (ok_layer and ok_i and ok_j):
-            raise ValueError(f"edge_labels key {key!r} is not an edge of a network {sizes}")
+            raise NnlabValueError(
+                f"draw_network: edge_labels key {key!r} is not an edge of a network {sizes}"
+            )
 
     labels = {} if node_labels is False else default_node_labels(sizes)
     for key, text in dict(node_labels or {}).items():
         if key not in default_node_labels(sizes):
-            raise ValueError(f"node_labels key {key!r} is not a unit of a network {sizes}")
+            raise NnlabValueError(
+                f"draw_network: node_labels key {key!r} is not a unit of a network {sizes}"
+            )
         labels[key] = text
 
     if ax is None:

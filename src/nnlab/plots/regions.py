@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 
 from ..course import regions
+from ..engine.errors import NnlabValueError
 from ..nn.mlp import MLP
 from .style import COLORS, new_figure
 
@@ -31,10 +32,15 @@ def plot_region_maps(
     """
     nets, titles = list(nets), list(titles)
     if not nets or len(nets) != len(titles):
-        raise ValueError("plot_region_maps needs one title per network (and at least one net)")
+        raise NnlabValueError(
+            "plot_region_maps: needs one title per network (and at least one net)"
+        )
     for net in nets:
         if net.sizes[0] != 2:
-            raise ValueError(f"region maps are drawn for 2-input networks, got sizes {net.sizes}")
+            raise NnlabValueError(
+                "plot_region_maps: region maps are drawn for 2-input networks, got sizes "
+                f"{net.sizes}"
+            )
     xs = np.linspace(*xlim, steps)
     ys = np.linspace(*ylim, steps)
     xx, yy = np.meshgrid(xs, ys)

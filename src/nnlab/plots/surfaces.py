@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..engine.autodiff import value_and_grad
+from ..engine.errors import NnlabTypeError, NnlabValueError
 from .style import COLORS, axes_or_new
 
 _PATH_COLORS = ["#ff7f0e", "#d62728", "#e377c2", "#17becf", "#bcbd22", "#8c564b"]
@@ -25,9 +26,11 @@ def surface(f, xs, ys) -> tuple[np.ndarray, np.ndarray]:
     xs = np.asarray(xs, dtype=np.float64)
     ys = np.asarray(ys, dtype=np.float64)
     if xs.ndim != 1 or ys.ndim != 1 or xs.size < 2 or ys.size < 2:
-        raise ValueError("surface: xs and ys must be 1-D grids with at least two points each")
+        raise NnlabValueError("surface: xs and ys must be 1-D grids with at least two points each")
     if not callable(f):
-        raise TypeError(f"surface: expected a function of two parameters, got {type(f).__name__}")
+        raise NnlabTypeError(
+            f"surface: expected a function of two parameters, got {type(f).__name__}"
+        )
     vg = value_and_grad(f)
     Z = np.empty((ys.size, xs.size))
     G = np.empty_like(Z)
@@ -42,17 +45,19 @@ def surface(f, xs, ys) -> tuple[np.ndarray, np.ndarray]:
 def _check_grid(xs, ys, Z, where):
     xs, ys, Z = (np.asarray(v, dtype=np.float64) for v in (xs, ys, Z))
     if Z.shape != (ys.size, xs.size):
-        raise ValueError(
+        raise NnlabValueError(
             f"{where}: values have shape {Z.shape}, expected (len(ys), len(xs)) = "
             f"{(ys.size, xs.size)}"
         )
     return xs, ys, Z
 
 
-def _as_path(path, label):
+def _as_path(path, label, where: str):
     arr = np.asarray(path, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(f"path {label!r} must be a list of (x, y) points, got shape {arr.shape}")
+        raise NnlabValueError(
+            f"{where}: path {label!r} must be a list of (x, y) points, got shape {arr.shape}"
+        )
     return arr
 
 
@@ -62,10 +67,10 @@ def eigen_label(eigenvalues, precision: int = 3) -> str:
     return "λ = " + ", ".join(f"{v:.{precision}f}" for v in values)
 
 
-def _draw_points(ax, points, annotate=True):
+def _draw_points(ax, points, where: str, annotate=True):
     for k, (label, spec) in enumerate((points or {}).items()):
         if len(spec) not in (2, 3):
-            raise ValueError(f"point {label!r} must be (x, y) or (x, y, eigenvalues)")
+            raise NnlabValueError(f"{where}: point {label!r} must be (x, y) or (x, y, eigenvalues)")
         x, y = spec[0], spec[1]
         ax.plot(
             [x], [y], _MARKERS[k % len(_MARKERS)], ms=12, color="white",
@@ -79,9 +84,9 @@ def _draw_points(ax, points, annotate=True):
             )  # fmt: skip
 
 
-def _draw_paths(ax, paths):
+def _draw_paths(ax, paths, where: str):
     for k, (label, path) in enumerate((paths or {}).items()):
-        arr = _as_path(path, label)
+        arr = _as_path(path, label, where)
         colour = _PATH_COLORS[k % len(_PATH_COLORS)]
         ax.plot(arr[:, 0], arr[:, 1], "-", color=colour, lw=1.6, label=label, zorder=4)
         ax.plot([arr[0, 0]], [arr[0, 1]], "o", color=colour, ms=5, markeredgecolor="black",
@@ -108,7 +113,7 @@ def plot_surface(
     eigenvalues the point is annotated with them. ``log=True`` shows ``log10(Z)``.
     """
     if view not in ("both", "contour", "3d"):
-        raise ValueError(f"plot_surface: view must be 'both', 'contour' or '3d', got {view!r}")
+        raise NnlabValueError(f"plot_surface: view must be 'both', 'contour' or '3d', got {view!r}")
     xs, ys, Z = _check_grid(xs, ys, Z, "plot_surface")
     shown = np.log10(np.maximum(Z, 1e-12)) if log else Z
     bar_label = "log10 loss" if log else "loss"
@@ -119,8 +124,8 @@ def plot_surface(
         filled = ax.contourf(xs, ys, shown, levels=levels, cmap="viridis")
         ax.contour(xs, ys, shown, levels=levels, colors="white", linewidths=0.3, alpha=0.5)
         fig.colorbar(filled, ax=ax, label=bar_label)
-        _draw_paths(ax, paths)
-        _draw_points(ax, points)
+        _draw_paths(ax, paths, "plot_surface")
+        _draw_points(ax, points, "plot_surface")
         ax.set_xlim(xs[0], xs[-1])
         ax.set_ylim(ys[0], ys[-1])
         ax.set_xlabel(xlabel)
@@ -157,8 +162,8 @@ def plot_gradient_map(
     fig, ax = axes_or_new(ax, width=5.2, height=4.2)
     mesh = ax.pcolormesh(xs, ys, np.log10(np.maximum(G, 1e-12)), cmap="magma", shading="auto")
     fig.colorbar(mesh, ax=ax, label="log10 ||gradient||")
-    _draw_paths(ax, paths)
-    _draw_points(ax, points, annotate=False)
+    _draw_paths(ax, paths, "plot_gradient_map")
+    _draw_points(ax, points, "plot_gradient_map", annotate=False)
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_xlabel(xlabel)
@@ -181,12 +186,12 @@ def plot_traces(
     """One line per entry of ``series`` (label -> values per step), log y-axis by default;
     ``marks`` (label -> step) draws dotted vertical lines (e.g. where a plateau ends)."""
     if not series:
-        raise ValueError("plot_traces: series is empty")
+        raise NnlabValueError("plot_traces: series is empty")
     fig, ax = axes_or_new(ax, width=5.4, height=3.4)
     for k, (label, values) in enumerate(series.items()):
         values = np.asarray(values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"plot_traces: series {label!r} must be a non-empty 1-D sequence")
+            raise NnlabValueError(f"plot_traces: series {label!r} must be a non-empty 1-D sequence")
         ax.plot(np.arange(values.size), values, lw=1.8, label=label,
                 color=_PATH_COLORS[k % len(_PATH_COLORS)] if k < 5 else None)  # fmt: skip
     for label, step in (marks or {}).items():
@@ -211,13 +216,13 @@ def plot_layer_norms(
 ) -> Figure:
     """Per-layer values (layer 1 = next to the input) on a log axis, one line per network."""
     if not norms:
-        raise ValueError("plot_layer_norms: norms is empty")
+        raise NnlabValueError("plot_layer_norms: norms is empty")
     fig = Figure(figsize=(5.4, 3.4), dpi=110, layout="constrained")
     ax = fig.add_subplot(1, 1, 1)
     for k, (label, values) in enumerate(norms.items()):
         values = np.asarray(values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0 or np.any(values <= 0):
-            raise ValueError(
+            raise NnlabValueError(
                 f"plot_layer_norms: {label!r} needs a 1-D list of positive values (log axis)"
             )
         layers = np.arange(1, values.size + 1)

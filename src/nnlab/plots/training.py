@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from ..course import curvature
+from ..engine.errors import NnlabTypeError, NnlabValueError
 from ..nn.optim import History
 from .style import COLORS, axes_or_new, new_figure
 
@@ -35,21 +36,24 @@ def history_curve(run) -> np.ndarray:
         values = run
     curve = np.asarray(values, dtype=np.float64)
     if curve.ndim != 1 or curve.size == 0:
-        raise ValueError(
-            f"a loss curve must be a History or a non-empty 1-D sequence, got shape {curve.shape}"
+        raise NnlabValueError(
+            "history_curve: a loss curve must be a History or a non-empty 1-D sequence, got "
+            f"shape {curve.shape}"
         )
     return curve
 
 
-def _labels(runs, labels) -> list:
+def _labels(runs, labels, where: str) -> list:
     if isinstance(runs, Mapping):
         if labels is not None:
-            raise ValueError("give labels either as the keys of a dict or as labels=, not both")
+            raise NnlabValueError(
+                f"{where}: give labels either as the keys of a dict or as labels=, not both"
+            )
         return list(runs.keys()), list(runs.values())
     runs = list(runs)
     labels = [None] * len(runs) if labels is None else list(labels)
     if len(labels) != len(runs):
-        raise ValueError(f"{len(runs)} run(s) but {len(labels)} label(s)")
+        raise NnlabValueError(f"{where}: {len(runs)} run(s) but {len(labels)} label(s)")
     return labels, runs
 
 
@@ -66,9 +70,9 @@ def plot_loss_curves(
     """One line per run against the update step. ``runs`` is a list of Histories / loss
     sequences (with ``labels``) or a dict label -> run. ``log=True`` uses a log y-axis (losses
     below `LOG_FLOOR` are drawn at it). Diverged Histories end with an ``x`` marker."""
-    labels, runs = _labels(runs, labels)
+    labels, runs = _labels(runs, labels, "plot_loss_curves")
     if not runs:
-        raise ValueError("plot_loss_curves: no runs to draw")
+        raise NnlabValueError("plot_loss_curves: no runs to draw")
     fig, ax = axes_or_new(ax)
     for k, (run, label) in enumerate(zip(runs, labels, strict=True)):
         curve = history_curve(run)
@@ -131,12 +135,12 @@ def plot_lr_sweep(
     final = np.asarray(final_losses, dtype=np.float64)
     diverged = np.asarray(diverged, dtype=bool)
     if not (lrs.ndim == 1 and lrs.shape == final.shape == diverged.shape):
-        raise ValueError(
+        raise NnlabValueError(
             f"plot_lr_sweep: lrs {lrs.shape}, final_losses {final.shape} and diverged "
             f"{diverged.shape} must be 1-D of the same length"
         )
     if np.any(lrs <= 0):
-        raise ValueError("plot_lr_sweep: learning rates must be > 0 for a log axis")
+        raise NnlabValueError("plot_lr_sweep: learning rates must be > 0 for a log axis")
     fig, ax = axes_or_new(ax)
     ok = ~diverged
     ax.plot(lrs[ok], np.maximum(final[ok], LOG_FLOOR), "o-", color=COLORS["forward"],
@@ -187,13 +191,17 @@ def trajectory_xy(run) -> np.ndarray:
     recorded with ``record_params=True``, or from a sequence of points."""
     if isinstance(run, History):
         if run.trajectory is None:
-            raise ValueError("this History has no trajectory: train with record_params=True")
+            raise NnlabValueError(
+                "trajectory_xy: this History has no trajectory: train with record_params=True"
+            )
         points = [curvature.flatten(p)[0] for p in run.trajectory]
     else:
         points = [np.ravel(np.asarray(p, dtype=np.float64)) for p in run]
     xy = np.array(points, dtype=np.float64)
     if xy.ndim != 2 or xy.shape[1] != 2:
-        raise ValueError(f"a trajectory needs 2 parameters per point, got shape {xy.shape}")
+        raise NnlabValueError(
+            f"trajectory_xy: a trajectory needs 2 parameters per point, got shape {xy.shape}"
+        )
     return xy
 
 
@@ -214,7 +222,7 @@ def plot_trajectories(
     """Contours of a 2-parameter loss with each run's path on top (start: circle, end: square).
     Paths that leave the window (divergence) are clipped to it. ``points`` marks labelled
     positions (a minimum, a saddle) with stars."""
-    labels, runs = _labels(runs, labels)
+    labels, runs = _labels(runs, labels, "plot_trajectories")
     fig, ax = axes_or_new(ax, width=4.8, height=4.0)
     xs, ys, Z = contour_grid(loss2d, xlim, ylim)
     shown = np.log10(Z - min(float(Z.min()), 0.0) + 1e-3) if log else Z
@@ -243,7 +251,7 @@ def plot_run(history: History, loss2d: Callable, xlim, ylim, title: str = "", po
     """Two panels for one 2-parameter run: its loss curve (log scale) and its path on the
     contours. Used by the chapter-12 explorer."""
     if not isinstance(history, History):
-        raise TypeError(f"plot_run needs a History, got {type(history).__name__}")
+        raise NnlabTypeError(f"plot_run: needs a History, got {type(history).__name__}")
     fig, (left, right) = new_figure(ncols=2, width=4.3, height=3.6)
     plot_loss_curves([history], log=True, title=title or "Loss curve", ax=left)
     plot_trajectories(loss2d, [history], xlim=xlim, ylim=ylim, points=points, ax=right,
@@ -260,12 +268,14 @@ def plot_final_losses(
 ):
     """A strip plot: one column per group (e.g. "single run", "best of 5"), one dot per run."""
     if not groups:
-        raise ValueError("plot_final_losses: no groups to draw")
+        raise NnlabValueError("plot_final_losses: no groups to draw")
     fig, ax = axes_or_new(ax, width=4.6, height=3.2)
     for k, (name, values) in enumerate(groups.items()):
         values = np.asarray(values, dtype=np.float64)
         if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
-            raise ValueError(f"group {name!r} needs a non-empty 1-D list of finite losses")
+            raise NnlabValueError(
+                f"plot_final_losses: group {name!r} needs a non-empty 1-D list of finite losses"
+            )
         jitter = np.linspace(-0.15, 0.15, values.size) if values.size > 1 else np.zeros(1)
         shown = np.maximum(values, LOG_FLOOR) if log else values
         ax.plot(k + jitter, shown, "o", color=CURVE_COLORS[k % len(CURVE_COLORS)], alpha=0.8)

@@ -17,6 +17,7 @@ import ipywidgets as W
 from IPython.display import HTML, Pretty, display
 
 from ..course.grading import DEFAULT_RTOL, Mistake, grade
+from ..engine.errors import NnlabValueError
 
 __all__ = ["Explorer", "Mistake", "SelfCheck", "grade", "show_controls"]
 
@@ -46,8 +47,9 @@ class Explorer:
         """Set control values from code (as a student's drag would) and return the outputs."""
         unknown = set(values) - set(self.controls)
         if unknown:
-            raise ValueError(
-                f"unknown control(s) {sorted(unknown)}; controls: {sorted(self.controls)}"
+            raise NnlabValueError(
+                f"Explorer.set: unknown control(s) {sorted(unknown)}; controls: "
+                f"{sorted(self.controls)}"
             )
         for name, value in values.items():
             self.controls[name].value = value

@@ -15,6 +15,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..course import curvature
+from ..engine.errors import NnlabValueError
 from ..nn import optim
 from ..plots import training as tplots
 from .core import Explorer
@@ -86,31 +87,33 @@ def make_schedule(name: str, lr: float, steps: int):
         return optim.exponential(lr, rate=0.01 ** (1.0 / max(1, steps)))
     if name == "cosine":
         return optim.cosine(lr, total_steps=max(1, steps))
-    raise ValueError(f"unknown schedule {name!r}; choose one of: {', '.join(SCHEDULE_NAMES)}")
+    raise NnlabValueError(
+        f"make_schedule: unknown schedule {name!r}; choose one of: {', '.join(SCHEDULE_NAMES)}"
+    )
 
 
-def _problem(problem) -> Problem:
+def _problem(problem, where: str) -> Problem:
     if isinstance(problem, Problem):
         return problem
     try:
         return PROBLEMS[problem]
     except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown problem {problem!r}; choose one of: {', '.join(PROBLEMS)}"
+        raise NnlabValueError(
+            f"{where}: unknown problem {problem!r}; choose one of: {', '.join(PROBLEMS)}"
         ) from None
 
 
 def run(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant"):
     """Train on a 2-parameter problem from its start point; returns the `History`."""
-    prob = _problem(problem)
+    prob = _problem(problem, "run")
     if optimizer not in OPTIMIZER_NAMES:
-        raise ValueError(
-            f"unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZER_NAMES)}"
+        raise NnlabValueError(
+            f"run: unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZER_NAMES)}"
         )
     if not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive number, got {lr!r}")
+        raise NnlabValueError(f"run: lr must be a positive number, got {lr!r}")
     if not (isinstance(steps, int | np.integer) and steps >= 1):
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        raise NnlabValueError(f"run: steps must be an integer >= 1, got {steps!r}")
     sched = make_schedule(schedule, float(lr), int(steps))
     return optim.train(
         prob.loss, np.array(prob.start, dtype=np.float64), optimizer=optimizer,
@@ -121,7 +124,7 @@ def run(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant"
 def readout(history: optim.History, problem="ravine") -> str:
     """The text under the explorer: final loss, the stability threshold of plain GD at the
     start (2 / lambda_max) and a status line that flags divergence with History.message."""
-    prob = _problem(problem)
+    prob = _problem(problem, "readout")
     lam = prob.hessian_at_start().max_eigenvalue
     threshold = 2.0 / lam
     lines = [
@@ -154,7 +157,7 @@ def readout(history: optim.History, problem="ravine") -> str:
 
 def explore(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant"):
     """Pure logic of the explorer: ``(history, figure, readout_text)``."""
-    prob = _problem(problem)
+    prob = _problem(problem, "explore")
     history = run(prob, optimizer, lr, steps, schedule)
     title = f"{history.optimizer}, lr = {lr:.3g}, {schedule}"
     fig = tplots.plot_run(history, prob.loss, prob.xlim, prob.ylim, title=title,
@@ -173,7 +176,7 @@ def training_explorer(**defaults) -> Explorer:
     Outputs: the readout text and the two-panel figure."""
     unknown = set(defaults) - set(DEFAULTS)
     if unknown:
-        raise ValueError(f"training_explorer: unknown value(s) {sorted(unknown)}")
+        raise NnlabValueError(f"training_explorer: unknown value(s) {sorted(unknown)}")
     v = {**DEFAULTS, **defaults}
     controls = {
         "lr": W.FloatLogSlider(
