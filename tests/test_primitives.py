@@ -140,6 +140,19 @@ for _label, (_sx, _sw, _sb) in AFFINES.items():
 for _label, (_sx, _sy) in BROADCASTS.items():
     case("maximum", _label, nnlab.maximum, untied_pair(_sx, _sy))
 
+# where: the condition is data (fixed, or a comparison of an input kept away from the kink).
+_MASK = np.array([[True, False, True], [False, False, True]])
+_ROWS = np.array([[True], [False], [True]])
+case("where", "same", lambda x, y: nnlab.where(_MASK, x, y), inputs(normal(2, 3), normal(2, 3)))
+case("where", "broadcast", lambda x, y: nnlab.where(_MASK, x, y), inputs(normal(3), normal()))
+case(
+    "where",
+    "broadcast-condition",
+    lambda x, y: nnlab.where(_ROWS, x, y),
+    inputs(normal(1, 4), normal(3, 4)),
+)
+case("where", "comparison", lambda x: nnlab.where(x > 0, x * x, -x), inputs(off_zero(3, 4)))
+
 # --- elementwise ----------------------------------------------------------------------------
 case("exp", "matrix", nnlab.exp, inputs(normal(2, 3)))
 case("log", "matrix", nnlab.log, inputs(positive(2, 3)))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nnlab
+from nnlab.engine.errors import NnlabIndexError
 
 
 def figure2(a, b):
@@ -90,8 +91,9 @@ def test_default_names_and_lookup_errors():
     g = nnlab.trace(lambda x, y: nnlab.tanh(x * y), 0.5, 2.0)
     assert [n.name for n in g.nodes] == ["x0", "x1", "v2", "v3"]
     assert [n.op for n in g.nodes] == ["input", "input", "mul", "tanh"]
-    with pytest.raises(KeyError, match="'c'"):
+    with pytest.raises(NnlabIndexError, match="^Graph: no node named 'c'; nodes: x0, x1, v2, v3"):
         g["c"]
+    assert isinstance(NnlabIndexError("x"), LookupError)
 
 
 def test_inputs_the_output_ignores_are_still_listed():

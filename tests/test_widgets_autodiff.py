@@ -110,7 +110,7 @@ def test_tangent_hints():
     assert not ok and "Only the seed input b gets tangent 1" in msg
     with pytest.raises(ValueError, match="unknown kind"):
         wa.grade_entry(1, g, "a", "gradient")
-    with pytest.raises(KeyError, match="no node named"):
+    with pytest.raises(LookupError, match="no node named"):
         wa.grade_entry(1, g, "z")
 
 

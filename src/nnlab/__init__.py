@@ -37,6 +37,7 @@ from .engine.ops import (
     sum,
     tanh,
     transpose,
+    where,
 )
 from .engine.tensor import Tensor
 from .engine.trace import Graph, trace
@@ -135,4 +136,5 @@ __all__ = [
     "tree_map",
     "value_and_grad",
     "vjp",
+    "where",
 ]

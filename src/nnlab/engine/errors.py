@@ -34,6 +34,15 @@ class NotDifferentiableError(NnlabTypeError):
     Returning zeros would be a silent wrong answer, so nnlab refuses."""
 
 
+class GradCheckError(NnlabError, AssertionError):
+    """A failed gradient check (`nnlab.check_grads`): an assertion, as in a test. ``report``
+    holds the numbers (a GradCheckReport or DirectionalCheck); the message is its table."""
+
+    def __init__(self, report):
+        super().__init__(str(report))
+        self.report = report
+
+
 class DivergenceError(NnlabError, RuntimeError):
     """Training produced a non-finite or exploding loss."""
 

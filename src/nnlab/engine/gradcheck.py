@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .autodiff import jacobian, jvp, vjp
+from .autodiff import jvp, vjp
+from .errors import GradCheckError, NnlabValueError, ShapeError
 from .tensor import Tensor
 
 MODES = ("forward", "reverse")
@@ -39,7 +40,7 @@ def numerical_jacobian(f, x, eps: float = 1e-6) -> np.ndarray:
     ``f`` is called with fresh copies of ``x``, so it may modify its argument.
     """
     if not eps > 0:
-        raise ValueError(f"eps must be a positive step, got {eps!r}")
+        raise NnlabValueError(f"numerical_jacobian: eps must be a positive step, got {eps!r}")
     x = np.array(x, dtype=np.float64)
     y = _array(f(x.copy()))
     columns = np.empty(y.shape + (x.size,))
@@ -50,7 +51,10 @@ def numerical_jacobian(f, x, eps: float = 1e-6) -> np.ndarray:
         # x + eps is rounded, so divide by the step actually taken rather than by 2 eps.
         step = plus.flat[j] - minus.flat[j]
         if step == 0:
-            raise ValueError(f"eps={eps:g} is lost in rounding at x.flat[{j}] = {x.flat[j]:g}")
+            raise NnlabValueError(
+                f"numerical_jacobian: eps={eps:g} is lost in rounding at "
+                f"x.flat[{j}] = {x.flat[j]:g}"
+            )
         columns[..., j] = (_array(f(plus)) - _array(f(minus))) / step
     return columns.reshape(y.shape + x.shape)
 
@@ -59,8 +63,8 @@ def numerical_grad(f, x, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of a scalar ``f`` at ``x`` (same shape as ``x``)."""
     y = _array(f(np.array(x, dtype=np.float64)))
     if y.size != 1:
-        raise ValueError(
-            f"numerical_grad needs f to return a scalar, but it returned shape {y.shape}; "
+        raise NnlabValueError(
+            f"numerical_grad: f must return a scalar, but it returned shape {y.shape}; "
             "use numerical_jacobian for array outputs"
         )
     return numerical_jacobian(f, x, eps).reshape(np.shape(x))
@@ -101,8 +105,20 @@ def _vary(f, args, k):
 
 
 def _forward_jacobians(f, args) -> list[np.ndarray]:
-    """Forward mode: one tangent sweep per entry of each argument."""
-    return [jacobian(_vary(f, args, k), x, mode="forward").jacobian for k, x in enumerate(args)]
+    """Forward mode: one pass per entry of each argument, seeded with a unit tangent there
+    and zero tangents for every other entry (of every argument), like `jacobian`'s passes."""
+    zeros = [np.zeros_like(x) for x in args]
+    jacobians = []
+    for k, x in enumerate(args):
+        columns = []
+        for j in range(x.size):
+            tangents = list(zeros)
+            tangents[k] = np.zeros_like(x)
+            tangents[k].flat[j] = 1.0
+            y, t = jvp(f, tuple(args), tuple(tangents))
+            columns.append(np.ravel(t))
+        jacobians.append(np.stack(columns, axis=-1).reshape(np.shape(y) + x.shape))
+    return jacobians
 
 
 def _reverse_jacobians(f, args) -> list[np.ndarray]:
@@ -115,10 +131,10 @@ def _reverse_jacobians(f, args) -> list[np.ndarray]:
         grads = pullback(cotangent.reshape(y.shape))
         for k, g in enumerate((grads,) if len(args) == 1 else grads):
             if np.shape(g) != args[k].shape:
-                raise AssertionError(
-                    f"reverse mode: the gradient of argument {k} has shape {np.shape(g)}, but the "
-                    f"argument has shape {args[k].shape} (a VJP rule that returns the wrong shape, "
-                    "e.g. one that does not undo broadcasting)"
+                raise ShapeError(
+                    f"check_grads: reverse mode: the gradient of argument {k} has shape "
+                    f"{np.shape(g)}, but the argument has shape {args[k].shape} (a VJP rule "
+                    "that returns the wrong shape, e.g. one that does not undo broadcasting)"
                 )
             rows[k].append(np.ravel(g))
     return [np.reshape(r, y.shape + x.shape) for r, x in zip(rows, args, strict=True)]
@@ -199,18 +215,9 @@ class GradCheckReport:
         return "\n".join(lines)
 
 
-class GradCheckError(AssertionError):
-    """A failed check; ``report`` (a `GradCheckReport` or `DirectionalCheck`) holds the
-    numbers, and the message is its table."""
-
-    def __init__(self, report):
-        super().__init__(str(report))
-        self.report = report
-
-
 def _float_args(args, where):
     if not args:
-        raise ValueError(f"{where} needs at least one argument to differentiate")
+        raise NnlabValueError(f"{where}: needs at least one argument to differentiate")
     return [np.array(a, dtype=np.float64) for a in args]
 
 
@@ -228,7 +235,7 @@ def check_grads(
     """
     modes = (modes,) if isinstance(modes, str) else tuple(modes)
     if not modes or any(m not in JACOBIANS for m in modes):
-        raise ValueError(f"modes must name some of {MODES}, got {modes}")
+        raise NnlabValueError(f"check_grads: modes must name some of {MODES}, got {modes}")
     args = _float_args(args, "check_grads")
     y = _array(f(*args))
     numerical = [numerical_jacobian(_vary(f, args, k), x, eps) for k, x in enumerate(args)]

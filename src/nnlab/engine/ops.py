@@ -7,7 +7,7 @@ with arrays or floats it is a plain ndarray.
 from __future__ import annotations
 
 from . import primitives as P
-from .tensor import apply
+from .tensor import Tensor, apply
 
 
 def add(x, y):
@@ -46,6 +46,16 @@ def affine(x, W, b):
 
 def maximum(x, y):
     return apply(P.maximum, x, y)
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` holds, ``y`` elsewhere (broadcast together, as np.where).
+
+    The derivative flows to x and y only; the condition (a boolean array, e.g. ``t > 0``)
+    is data. ``where(x > 0, x, 0.1 * x)`` is a leaky relu.
+    """
+    condition = condition.value if isinstance(condition, Tensor) else condition
+    return apply(P.where, x, y, condition=condition)
 
 
 def exp(x):

@@ -107,18 +107,38 @@ def _as_matrices(g, a, b):
     return g, a, b
 
 
+# Fast paths. A batch of rows times a weight matrix is every dense layer, so the benchmark's
+# training step is made of it; these tests pick out that case, where a rule needs none of
+# its general form's reshapes and broadcasting sums. The results are the same numbers.
+def _matrices(a, b) -> bool:
+    """Both operands are plain 2-D arrays."""
+    return type(a) is np.ndarray and type(b) is np.ndarray and a.ndim == 2 and b.ndim == 2
+
+
+def _bias_of_rows(g, b) -> bool:
+    """``b`` is a 1-D bias added to every row of the 2-D ``g``."""
+    return g.ndim == 2 and type(b) is np.ndarray and b.ndim == 1
+
+
 def _matmul_vjp_a(g, out, a, b):
-    if type(b) is np.ndarray and b.ndim == 2 and np.ndim(a) == 2:  # the common case, kept cheap
+    """g b^T, with numpy's vector promotion and batch broadcasting undone in general."""
+    if _matrices(a, b):
         return g @ b.T
     g2, a2, b2 = _as_matrices(g, a, b)
     return unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2).reshape(np.shape(a))
 
 
 def _matmul_vjp_b(g, out, a, b):
-    if type(a) is np.ndarray and a.ndim == 2 and np.ndim(b) == 2:
+    """a^T g, with numpy's vector promotion and batch broadcasting undone in general."""
+    if _matrices(a, b):
         return a.T @ g
     g2, a2, b2 = _as_matrices(g, a, b)
     return unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2).reshape(np.shape(b))
+
+
+def _bias_vjp(g, out, x, W, b):
+    """g summed over the rows it was broadcast to."""
+    return g.sum(axis=0) if _bias_of_rows(g, b) else unbroadcast(g, b)
 
 
 def _pow_dbase(x, y):
@@ -194,29 +214,14 @@ matmul = define(
 
 # x @ W + b as one node: the dense layer every MLP is made of. Fusing it halves the nodes
 # (and the bookkeeping per node) of a network's graph; the rules are matmul's and add's.
-def _is_matrix(a) -> bool:
-    return type(a) is np.ndarray and a.ndim == 2
-
-
-def _affine_vjp_x(g, out, x, W, b):
-    # A batch of rows times a matrix is every MLP layer: answer it without the general path.
-    return g @ W.T if _is_matrix(x) and _is_matrix(W) else _matmul_vjp_a(g, out, x, W)
-
-
-def _affine_vjp_W(g, out, x, W, b):
-    return x.T @ g if _is_matrix(x) and _is_matrix(W) else _matmul_vjp_b(g, out, x, W)
-
-
-def _affine_vjp_b(g, out, x, W, b):
-    if g.ndim == 2 and type(b) is np.ndarray and b.ndim == 1:
-        return g.sum(axis=0)
-    return unbroadcast(g, b)
-
-
 affine = define(
     "affine",
     lambda x, W, b: np.matmul(x, W) + b,
-    vjps=(_affine_vjp_x, _affine_vjp_W, _affine_vjp_b),
+    vjps=(
+        lambda g, out, x, W, b: _matmul_vjp_a(g, out, x, W),
+        lambda g, out, x, W, b: _matmul_vjp_b(g, out, x, W),
+        _bias_vjp,
+    ),
     jvps=(
         lambda t, out, x, W, b: t @ W,
         lambda t, out, x, W, b: x @ t,
@@ -232,6 +237,21 @@ maximum = define(
         lambda g, out, x, y: unbroadcast(g * (x < y), y),
     ),
     jvps=(lambda t, out, x, y: t * (x >= y), lambda t, out, x, y: t * (x < y)),
+)
+
+# Picks x where the condition holds and y elsewhere; the condition is data, not an argument
+# to differentiate (a step function), so it is a keyword parameter.
+where = define(
+    "where",
+    lambda x, y, condition: np.where(condition, x, y),
+    vjps=(
+        lambda g, out, x, y, condition: unbroadcast(np.where(condition, g, 0), x),
+        lambda g, out, x, y, condition: unbroadcast(np.where(condition, 0, g), y),
+    ),
+    jvps=(
+        lambda t, out, x, y, condition: np.where(condition, t, 0),
+        lambda t, out, x, y, condition: np.where(condition, 0, t),
+    ),
 )
 
 # --- elementwise functions ------------------------------------------------------------

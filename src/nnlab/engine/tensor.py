@@ -1,18 +1,32 @@
-"""Tracing: a Tensor remembers which primitive made it and from what.
+"""The two kinds of node, and `apply`, which evaluates one primitive on them.
 
-Applying a primitive to at least one Tensor records a node (micrograd style);
-applying it to plain arrays just computes the value. The derivative rules live
-in `primitives`; this module only records the graph and walks it backwards.
+- A `Tensor` records (micrograd style): a primitive applied to at least one Tensor makes a
+  new Tensor that remembers the primitive and its arguments, so that reverse mode can walk
+  the graph backwards afterwards (`toposort`, `reverse_walk`).
+- A `JVPTensor` (HIPS autograd's JVPNode) carries a tangent instead: a primitive applied to
+  it computes the value and, with the primitive's JVP rules, the tangent at once, and
+  records nothing, so every value can be freed as soon as nothing uses it. Only `jvp` makes
+  them, inside a `forward_stream`.
+
+Plain arrays in, plain array out. The derivative rules live in `primitives`. `forward_walk`
+is forward mode over a recorded graph, for `trace`, which keeps the whole graph for teaching.
 """
 
 from __future__ import annotations
 
 import itertools
+from contextlib import contextmanager
 
 import numpy as np
 
 from . import primitives as P
-from .errors import ShapeError
+from .errors import (
+    NnlabIndexError,
+    NnlabTypeError,
+    NnlabValueError,
+    NotDifferentiableError,
+    ShapeError,
+)
 
 
 class Tensor:
@@ -23,8 +37,8 @@ class Tensor:
     """
 
     __slots__ = ("value", "grad", "name", "_prim", "_args", "_parents", "_params", "_seq")
-    # Make numpy defer to our reflected operators: ndarray + Tensor -> Tensor.__radd__.
-    __array_ufunc__ = None
+    # Comparisons return arrays, so identity must be the hash (Tensors are dict keys).
+    __hash__ = object.__hash__
 
     def __init__(self, value, name: str | None = None):
         value = np.asarray(value)
@@ -86,8 +100,8 @@ class Tensor:
         """
         if seed is None:
             if self.value.size != 1:
-                raise ValueError(
-                    f"backward() on a non-scalar output of shape {self.shape} needs a seed: "
+                raise NnlabValueError(
+                    f"backward: a non-scalar output of shape {self.shape} needs a seed: "
                     "pass seed= an array of that shape (or reduce the output to a scalar first)"
                 )
             seed = np.ones_like(self.value)
@@ -156,7 +170,7 @@ class Tensor:
             index = index.value
             if index.dtype.kind == "f":
                 if not np.all(index == np.round(index)):
-                    raise IndexError(f"index Tensor holds non-integer values {index}")
+                    raise NnlabIndexError(f"getitem: the index Tensor holds non-integers {index}")
                 index = index.astype(np.intp)
         return apply(P.getitem, self, index=index)
 
@@ -177,6 +191,126 @@ class Tensor:
     def transpose(self, axes=None):
         return apply(P.transpose, self, axes=axes)
 
+    # --- comparisons: plain boolean arrays -------------------------------------------
+    # A step function's derivative is zero wherever it exists, so nothing is recorded:
+    # ``x * (x > 0)`` is relu, its derivative flowing through x only (as in autograd).
+    def __lt__(self, other):
+        return np.less(self.value, _value_of(other))
+
+    def __le__(self, other):
+        return np.less_equal(self.value, _value_of(other))
+
+    def __gt__(self, other):
+        return np.greater(self.value, _value_of(other))
+
+    def __ge__(self, other):
+        return np.greater_equal(self.value, _value_of(other))
+
+    def __eq__(self, other):
+        return np.equal(self.value, _value_of(other))
+
+    def __ne__(self, other):
+        return np.not_equal(self.value, _value_of(other))
+
+    # --- numpy functions -------------------------------------------------------------
+    # numpy's own functions would compute on the numbers and drop the derivative, a silent
+    # wrong answer; so each says which nnlab function to use. The operators' ufuncs
+    # (ndarray + Tensor calls np.add) record as the operators do.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:
+            prim = _OPERATOR_UFUNCS.get(ufunc)
+            if prim is not None:
+                return apply(prim, *inputs)
+            if ufunc in _TESTS:
+                return ufunc(*(_value_of(x) for x in inputs))
+        name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
+        raise NnlabTypeError(numpy_on_tensor(name))
+
+    def __array_function__(self, func, types, args, kwargs):
+        if func in _SHAPE_QUERIES:
+            return func(*(_value_of(a) for a in args), **kwargs)
+        raise NnlabTypeError(numpy_on_tensor(func.__name__))
+
+    def __array__(self, dtype=None, copy=None):
+        raise NnlabTypeError(
+            "np.asarray: a Tensor is not a numpy array (converting it would drop its "
+            "derivative); use .value for its numbers, as a constant"
+        )
+
+
+class JVPTensor(Tensor):
+    """A value with its tangent, as `jvp` computes them (HIPS autograd's JVPNode).
+
+    ``value`` is f's intermediate value, ``tangent`` its directional derivative along the
+    seeded direction. Operations on it compute both at once and keep no graph: nothing
+    refers back to the arguments, so each value is freed when no later step needs it.
+    """
+
+    __slots__ = ("tangent", "_stream")
+
+    def __init__(self, *args, **kwargs):
+        raise NnlabTypeError("JVPTensor: made by nnlab.jvp only; use nnlab.Tensor for a value")
+
+    def __del__(self):
+        if self._prim is not None:  # a computed value: no longer held by its stream
+            self._stream.held -= self.value.size + np.size(self.tangent)
+
+    def backward(self, seed=None) -> None:
+        raise NotDifferentiableError(
+            "backward: this value was computed in forward mode (inside nnlab.jvp), which "
+            "keeps no graph to walk back; use nnlab.grad or nnlab.vjp for reverse mode"
+        )
+
+
+def _value_of(x):
+    return x.value if isinstance(x, Tensor) else x
+
+
+_OPERATOR_UFUNCS = {
+    np.add: P.add,
+    np.subtract: P.sub,
+    np.multiply: P.mul,
+    np.divide: P.div,
+    np.power: P.pow,
+    np.matmul: P.matmul,
+}
+_TESTS = {
+    np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+    np.isfinite, np.isnan, np.isinf,
+}  # fmt: skip
+_SHAPE_QUERIES = {np.shape, np.ndim, np.size}
+# numpy name -> what to write instead (an nnlab function unless said otherwise).
+_INSTEAD = {
+    "absolute": "nnlab.abs",
+    "add.reduce": "nnlab.sum",
+    "dot": "nnlab.matmul",
+    "exp": "nnlab.exp",
+    "log": "nnlab.log",
+    "logaddexp": "nnlab.softplus (log(1 + exp(x)) = np.logaddexp(0, x))",
+    "maximum": "nnlab.maximum",
+    "mean": "nnlab.mean",
+    "negative": "nnlab.negative",
+    "reshape": "nnlab.reshape",
+    "sqrt": "nnlab.power(x, 0.5)",
+    "square": "x ** 2",
+    "sum": "nnlab.sum",
+    "tanh": "nnlab.tanh",
+    "transpose": "nnlab.transpose",
+    "where": "nnlab.where",
+}
+
+
+def numpy_on_tensor(name: str) -> str:
+    """The message for a numpy function given a Tensor, naming what to use instead."""
+    instead = _INSTEAD.get(name)
+    if instead is None:
+        instead = (
+            f"nnlab operations (nnlab has no {name} primitive; nnlab.primitives.PRIMITIVES "
+            "lists those it has), or .value for a constant"
+        )
+    function = f"np.{name}"
+    return f"{function}: numpy functions do not record on a Tensor: use {instead}"
+
 
 # Every Tensor is created after the Tensors it is computed from, so sorting a graph's
 # nodes by creation number gives a topological order without a recursive search.
@@ -184,14 +318,18 @@ _creation_order = itertools.count()
 
 
 def apply(prim: P.Primitive, *args, **params):
-    """Evaluate ``prim`` on ``args``; record a node if any argument is a Tensor."""
-    values = [a.value if type(a) is Tensor else a for a in args]
+    """Evaluate ``prim`` on ``args``: record a node if any argument is a Tensor, carry the
+    tangent forward if one is a JVPTensor of a running `jvp`, else just compute the value."""
+    if _open_streams:
+        streamed = _apply_forward(prim, args, params)
+        if streamed is not None:
+            return streamed
+    values = [a.value if isinstance(a, Tensor) else a for a in args]
     parents = [(i, a) for i, a in enumerate(args) if type(a) is Tensor]
     try:
         out = prim.value(*values, **params)
     except ValueError as err:
-        shapes = " and ".join(str(np.shape(v)) for v in values)
-        raise ShapeError(f"{prim.name}: invalid operands of shapes {shapes}: {err}") from None
+        raise ShapeError(_operand_message(prim, values, err)) from None
     if not parents:
         return out
     node = Tensor.__new__(Tensor)
@@ -204,6 +342,119 @@ def apply(prim: P.Primitive, *args, **params):
     node._params = params
     node._seq = next(_creation_order)
     return node
+
+
+def _operand_message(prim, values, err) -> str:
+    shapes = " and ".join(str(np.shape(v)) for v in values)
+    return f"{prim.name}: invalid operands of shapes {shapes}: {err}"
+
+
+# --- forward mode: JVPTensors stream their tangents ---------------------------------------
+class _Stream:
+    """One running `jvp`. Its JVPTensors carry tangents while it is open; afterwards any
+    that escaped are constants, like any other value computed earlier.
+
+    ``held`` counts the numbers (value and tangent entries) that the stream's computed
+    JVPTensors hold right now, ``peak`` the most they held at once: what forward mode keeps.
+    """
+
+    __slots__ = ("open", "held", "peak")
+
+    def __init__(self):
+        self.open = True
+        self.held = self.peak = 0
+
+
+_open_streams: list[_Stream] = []
+
+
+@contextmanager
+def forward_stream():
+    """Open a stream for one forward pass; yields it (give it to `jvp_input`)."""
+    stream = _Stream()
+    _open_streams.append(stream)
+    try:
+        yield stream
+    finally:
+        stream.open = False
+        _open_streams.remove(stream)
+
+
+def jvp_input(value: np.ndarray, tangent: np.ndarray, stream: _Stream) -> JVPTensor:
+    """A forward-mode input: ``value`` seeded with ``tangent``."""
+    return _jvp_node(value, tangent, stream, None)
+
+
+def _jvp_node(value, tangent, stream, prim) -> JVPTensor:
+    node = JVPTensor.__new__(JVPTensor)
+    node.value, node.tangent, node._stream = value, tangent, stream
+    node.grad, node.name, node._prim = None, None, prim
+    node._args, node._parents, node._params = (), (), {}
+    node._seq = next(_creation_order)
+    if prim is not None:
+        stream.held += value.size + np.size(tangent)
+        stream.peak = max(stream.peak, stream.held)
+    return node
+
+
+def _apply_forward(prim, args, params):
+    """Value and tangent of ``prim`` at once, from its JVP rules; nothing is recorded.
+
+    Returns None when no argument carries a tangent of an open stream. The tangent is the
+    sum over tangent-carrying arguments, in argument order, as `forward_walk` adds them.
+    """
+    stream = None
+    for a in args:
+        if type(a) is JVPTensor and a._stream.open:
+            if stream is None:
+                stream = a._stream
+            elif a._stream is not stream:
+                raise NotDifferentiableError(
+                    f"jvp: {prim.name} got values of two nested jvp calls; nnlab does not nest "
+                    "forward mode (jvp of a function that calls jvp on the same variables)"
+                )
+    if stream is None:
+        return None
+    if any(type(a) is Tensor for a in args):
+        raise NotDifferentiableError(
+            f"jvp: {prim.name} got a forward-mode value (inside nnlab.jvp) and a Tensor that "
+            "reverse mode is recording: nnlab does not nest the two modes (grad of a function "
+            "that calls jvp, or jvp of grad). For second derivatives use "
+            "nnlab.course.curvature.hessian or nnlab.course.curvature.hvp"
+        )
+    values = [a.value if isinstance(a, Tensor) else a for a in args]
+    try:
+        out = np.asarray(prim.value(*values, **params))
+    except ValueError as err:
+        raise ShapeError(_operand_message(prim, values, err)) from None
+    tangent = None
+    jvps = prim.jvps
+    for i, a in enumerate(args):
+        if type(a) is JVPTensor and a._stream is stream:
+            contribution = jvps[i](a.tangent, out, *values, **params)
+            tangent = contribution if tangent is None else tangent + contribution
+    if np.shape(tangent) != out.shape:
+        tangent = np.broadcast_to(tangent, out.shape)
+    return _jvp_node(out, tangent, stream, prim)
+
+
+# --- reverse mode: walking a recorded graph ---------------------------------------------
+_recordings = 0  # how many reverse-mode evaluations (grad, vjp, trace, ...) are running
+
+
+@contextmanager
+def recording():
+    """Mark the evaluation of f by a reverse-mode function (so nested calls can tell)."""
+    global _recordings
+    _recordings += 1
+    try:
+        yield
+    finally:
+        _recordings -= 1
+
+
+def is_recording() -> bool:
+    return _recordings > 0
 
 
 def toposort(out: Tensor) -> list[Tensor]:

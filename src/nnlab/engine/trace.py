@@ -3,8 +3,13 @@
 `trace(f, *xs)` runs ``f`` once on Tensors and returns a `Graph`: every node
 with its op, value and parents, in evaluation order. ``graph.tangents(wrt)``
 walks it forwards (forward mode seeded at one input); ``graph.adjoints()``
-walks it backwards from the output (reverse mode). Plots and explorers draw
-these numbers on the graph; they are the same walks `jvp` and `grad` use.
+walks it backwards from the output (reverse mode). Both apply the same rules
+as `jvp` and `grad`; unlike `jvp`, which keeps nothing, the graph keeps every
+node, so that tables and plots can show each one.
+
+The graph also answers the questions drawings and hand tables ask of it:
+`Graph.children`, `Graph.input_names`, `Graph.input_position` (a forward seed given
+by name or position) and `Graph.edge_derivatives`.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tensor import Tensor, forward_walk, reverse_walk, toposort
+from .autodiff import leaf_array, no_dependence
+from .errors import NnlabIndexError, NnlabValueError, NotDifferentiableError
+from .tensor import Tensor, forward_walk, recording, reverse_walk, toposort
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,42 @@ class Graph:
         for node in self.nodes:
             if node.name == name:
                 return node
-        raise KeyError(f"no node named {name!r}; names: {[n.name for n in self.nodes]}")
+        raise NnlabIndexError(f"Graph: no node named {name!r}; nodes: {self._names(self.nodes)}")
+
+    @staticmethod
+    def _names(nodes) -> str:
+        return ", ".join(n.name for n in nodes)
+
+    def input_names(self) -> list[str]:
+        """The inputs' names, in the order `trace` was given them."""
+        return [self.nodes[i].name for i in self.inputs]
+
+    def input_position(self, wrt, where: str = "Graph.tangents") -> int:
+        """The position among the inputs of ``wrt`` (an input's name or position)."""
+        names = ", ".join(self.input_names())
+        if isinstance(wrt, str):
+            for k, i in enumerate(self.inputs):
+                if self.nodes[i].name == wrt:
+                    return k
+            raise NnlabIndexError(f"{where}: {wrt!r} is not an input of the graph; inputs: {names}")
+        if not isinstance(wrt, int | np.integer) or not 0 <= wrt < len(self.inputs):
+            raise NnlabIndexError(
+                f"{where}: {wrt!r} is not an input's position (0 to {len(self.inputs) - 1}) "
+                f"or name; inputs: {names}"
+            )
+        return int(wrt)
+
+    def input_name(self, wrt, where: str = "Graph.tangents") -> str:
+        """The name of input ``wrt`` (a name or a position)."""
+        return self.nodes[self.inputs[self.input_position(wrt, where)]].name
+
+    def children(self) -> dict[int, list[int]]:
+        """For each node index, the indices of the nodes that use it (each listed once)."""
+        kids: dict[int, list[int]] = {n.index: [] for n in self.nodes}
+        for node in self.nodes:
+            for p in dict.fromkeys(node.parents):
+                kids[p].append(node.index)
+        return kids
 
     def tangents(self, wrt=0, direction=None) -> list[np.ndarray]:
         """Forward mode: d(node)/d(input ``wrt``) for every node (one forward pass).
@@ -63,10 +105,13 @@ class Graph:
         ``wrt`` is an input's position or name; ``direction`` (default all ones)
         is the tangent seeded at that input.
         """
-        if isinstance(wrt, str):
-            wrt = self.inputs.index(self[wrt].index)
-        leaf = self._inputs[wrt]
+        leaf = self._inputs[self.input_position(wrt)]
         seed = np.ones_like(leaf.value) if direction is None else np.asarray(direction, float)
+        if seed.shape != leaf.shape:
+            raise NnlabValueError(
+                f"Graph.tangents: direction of shape {seed.shape} for an input of shape "
+                f"{leaf.shape}"
+            )
         tangents = forward_walk(self._order, {leaf: seed})
         return [self._or_zero(tangents.get(t), t) for t in self._order]
 
@@ -89,8 +134,10 @@ class Graph:
         by one child (``x * x``) gets the sum of both uses.
         """
         if any(t.value.size != 1 for t in self._order):
-            raise ValueError(
-                "edge_derivatives: every node must be a scalar for one number per edge"
+            big = self._names(n for n in self.nodes if np.size(n.value) != 1)
+            raise NnlabValueError(
+                "Graph.edge_derivatives: every node must be a scalar for one number per edge; "
+                f"these hold arrays: {big} (trace a scalar version of the function)"
             )
         index = {t: i for i, t in enumerate(self._order)}
         local: dict[tuple[int, int], float] = {}
@@ -128,9 +175,15 @@ def trace(f, *xs, names=None) -> Graph:
     ``names`` labels the inputs (default ``x0, x1, ...``); label intermediate
     values inside ``f`` with ``tensor.named("c")``.
     """
-    names = names or [f"x{i}" for i in range(len(xs))]
-    inputs = [Tensor(x, name=name) for x, name in zip(xs, names, strict=True)]
-    out = f(*inputs)
-    if not isinstance(out, Tensor):
-        raise ValueError("trace: f does not depend on its inputs, so there is no graph to draw")
+    names = [f"x{i}" for i in range(len(xs))] if names is None else list(names)
+    if len(names) != len(xs):
+        raise NnlabValueError(f"trace: got {len(xs)} inputs but {len(names)} names: {names}")
+    inputs = [Tensor(leaf_array(x, "trace"), name=name) for x, name in zip(xs, names, strict=True)]
+    with recording():
+        out = f(*inputs)
+    if type(out) is not Tensor:
+        raise NotDifferentiableError(no_dependence("trace", out))
+    reached = set(toposort(out))
+    if not any(t in reached for t in inputs):
+        raise NotDifferentiableError(no_dependence("trace", out))
     return Graph(out, inputs)
