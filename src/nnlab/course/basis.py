@@ -51,7 +51,7 @@ __all__ = [
 # --- inputs -------------------------------------------------------------------------------
 def _design(X, where: str, what: str = "X") -> np.ndarray:
     """``X`` as a float (n, d) matrix; a vector of n numbers is n examples of dimension 1."""
-    X = check_finite(X, f"{where}: {what}").astype(np.float64)
+    X = check_finite(X, where, what).astype(np.float64)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or X.shape[0] == 0:
@@ -62,7 +62,7 @@ def _design(X, where: str, what: str = "X") -> np.ndarray:
 
 
 def _targets(y, n: int, where: str) -> np.ndarray:
-    y = check_finite(y, f"{where}: y").astype(np.float64)
+    y = check_finite(y, where, "y").astype(np.float64)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.shape != (n,):

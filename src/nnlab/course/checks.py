@@ -19,9 +19,7 @@ def count(name: str, value, least: int, where: str) -> int:
     return int(value)
 
 
-def finite_array(x, what: str) -> np.ndarray:
-    """``x`` (array or Tensor) as an array, or an error naming ``what`` if it has nan or inf.
-
-    ``what`` reads like ``"fit_mlps: inputs"``: the function's name, then the argument.
-    """
-    return np.asarray(check_finite(x, what))
+def finite_array(x, where: str, what: str) -> np.ndarray:
+    """``x`` (array or Tensor) as an array, or an error if it has nan or inf; ``where`` is the
+    public function, ``what`` the argument (``finite_array(xs, "fit_mlps", "inputs")``)."""
+    return np.asarray(check_finite(x, where, what))

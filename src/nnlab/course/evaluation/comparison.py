@@ -62,8 +62,8 @@ def paired_comparison(
     ``s * sqrt(1/J + n_val/n_train)`` instead. The bootstrap resamples the J differences
     ``n_boot`` times with ``np.random.default_rng(seed)`` (it assumes independent pairs).
     """
-    a = finite_array(scores_a, "paired_comparison: scores_a").astype(np.float64)
-    b = finite_array(scores_b, "paired_comparison: scores_b").astype(np.float64)
+    a = finite_array(scores_a, "paired_comparison", "scores_a").astype(np.float64)
+    b = finite_array(scores_b, "paired_comparison", "scores_b").astype(np.float64)
     if a.ndim != 1 or a.shape != b.shape:
         raise ShapeError(
             "paired_comparison: scores_a and scores_b must be 1-D with one score per shared "

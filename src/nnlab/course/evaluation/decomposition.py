@@ -57,8 +57,8 @@ def bias_variance(predictions, truth, noise_std: float, n_draws: int = 20, seed:
     test points; ``truth`` holds f at those points. ``expected_mse`` scores each row against
     ``n_draws`` fresh noisy copies of the test labels (``np.random.default_rng(seed)``).
     """
-    P = finite_array(predictions, "bias_variance: predictions").astype(np.float64)
-    truth = finite_array(truth, "bias_variance: truth").astype(np.float64).reshape(-1)
+    P = finite_array(predictions, "bias_variance", "predictions").astype(np.float64)
+    truth = finite_array(truth, "bias_variance", "truth").astype(np.float64).reshape(-1)
     if P.ndim != 2 or P.shape[1] != truth.size or P.shape[0] < 2:
         raise ShapeError(
             "bias_variance: predictions must be (R, m) with R >= 2 refits and m = "

@@ -70,7 +70,7 @@ class Ensemble:
         return len(self.seeds)
 
     def _inputs(self, x, where: str) -> np.ndarray:
-        x = finite_array(x, f"{where}: input")
+        x = finite_array(x, where, "input")
         d = self.sizes[0]
         if x.ndim == 2 and x.shape[1] == d:
             return x
@@ -94,7 +94,7 @@ class Ensemble:
         """Each member's mean squared error on ``(x, y)``: shape (R,)."""
         x = self._inputs(x, "Ensemble.losses")
         pred = np.asarray(self.predict_with(self.params if params is None else params, x))
-        y = finite_array(y, "Ensemble.losses: targets")
+        y = finite_array(y, "Ensemble.losses", "targets")
         if y.shape not in (pred.shape[1:], pred.shape):
             raise ShapeError(
                 f"Ensemble.losses: targets of shape {y.shape} for predictions of shape {pred.shape}"
@@ -163,8 +163,8 @@ def fit_mlps(
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise NnlabValueError("fit_mlps: give at least one seed")
-    xs = finite_array(xs, "fit_mlps: inputs")
-    ys = finite_array(ys, "fit_mlps: targets")
+    xs = finite_array(xs, "fit_mlps", "inputs")
+    ys = finite_array(ys, "fit_mlps", "targets")
     R = len(seeds)
     if xs.ndim == 2 and ys.ndim == 1 and len(xs) == len(ys):
         pass

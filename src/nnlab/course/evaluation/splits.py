@@ -46,7 +46,7 @@ def stack_folds(X, y, folds):
     (k, n_val, d), (k, n_val): the form `fit_mlps` takes, so one call trains a network per fold.
     The folds must have equal sizes (``len(X)`` divisible by ``k``).
     """
-    X, y = finite_array(X, "stack_folds: X"), finite_array(y, "stack_folds: y")
+    X, y = finite_array(X, "stack_folds", "X"), finite_array(y, "stack_folds", "y")
     if X.ndim != 2 or y.shape != (len(X),):
         raise ShapeError(f"stack_folds: X must be (n, d) and y (n,), got {X.shape} and {y.shape}")
     folds = list(folds)
