@@ -432,3 +432,21 @@ def test_adam_trains_a_small_mlp_on_xor():
     assert h.losses[0] > 0.5 and h.final_loss < 0.05
     net.set_parameters(h.params)
     assert np.array_equal(net(X)[:, 0] > 0.5, y > 0.5)
+
+
+# --- the package layout: one module per concern, every name re-exported -------------------
+def test_optim_package_re_exports_rules_schedules_and_the_loop():
+    import importlib
+
+    from nnlab.nn.optim import rules, schedules
+
+    # The package attribute "train" is the function; the module is reached by its full name.
+    train_module = importlib.import_module("nnlab.nn.optim.train")
+
+    assert nnlab.optim is optim
+    for module in (rules, schedules, train_module):
+        for name in module.__all__:
+            assert getattr(optim, name) is getattr(module, name), name
+    assert sorted(optim.__all__) == sorted(rules.__all__ + schedules.__all__ + train_module.__all__)
+    assert optim.train is train_module.train and callable(optim.train)
+    assert set(optim.OPTIMIZERS) == {"gd", "sgd", "momentum", "nesterov", "rmsprop", "adam"}
