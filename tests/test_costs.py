@@ -7,6 +7,7 @@ import pytest
 
 import nnlab
 from nnlab.course import costs
+from nnlab.engine.errors import NotDifferentiableError
 from nnlab.plots import modes
 
 
@@ -77,7 +78,7 @@ def test_flat_loss_matches_grad_and_counts_parameters():
 def test_graph_size_counts_nodes_edges_and_floats():
     s = costs.graph_size(lambda v: nnlab.sum(v * v), np.ones(4))
     assert (s.nodes, s.edges, s.stored) == (3, 3, 4 + 4 + 1)  # x, x*x (x twice), sum
-    with pytest.raises(ValueError, match="does not depend"):
+    with pytest.raises(NotDifferentiableError, match="^graph_size: f does not depend"):
         costs.graph_size(lambda v: 1.0, np.ones(2))
 
 
@@ -109,3 +110,66 @@ def test_trace_memory_counts_intermediates_only():
     assert mem.floats >= 7 * 5 * 2 + 7 * 2 + 1
     g2 = nnlab.trace(lambda *p: nnlab.sum(net.logits(np.ones((14, 3)), list(p))), *net.parameters())
     assert costs.trace_memory(g2).floats > mem.floats  # grows with the batch
+
+
+def test_tanh_chain_is_tanh_layer_made_deep():
+    f, x = costs.tanh_chain(4, 3, seed=1)
+    assert x.shape == (4,)
+    rng = np.random.default_rng(1)
+    matrices = [rng.standard_normal((4, 4)) / 2.0 for _ in range(3)]
+    expected = x
+    for A in matrices:
+        expected = np.tanh(expected @ A)
+    np.testing.assert_allclose(f(x), expected, rtol=1e-15)
+    _, xb = costs.tanh_chain(4, 3, batch=5)
+    assert xb.shape == (5, 4) and f(xb).shape == (5, 4)
+    with pytest.raises(ValueError, match="^tanh_chain: depth must be a positive integer"):
+        costs.tanh_chain(4, 0)
+
+
+@pytest.mark.parametrize("width", [3, 16])
+def test_mode_memory_reverse_grows_with_depth_forward_does_not(width):
+    counts = [costs.mode_memory(*costs.tanh_chain(width, depth)) for depth in (1, 2, 4, 8, 16)]
+    # Reverse keeps two values (matmul, tanh) of `width` numbers per layer.
+    assert [c.reverse for c in counts] == [2 * width * d for d in (1, 2, 4, 8, 16)]
+    assert costs.trace_memory(nnlab.trace(*costs.tanh_chain(width, 4))).floats == 8 * width
+    # Forward holds at most three values with their tangents: the layer's input, its
+    # product and its tanh; the same at every depth from 2 on.
+    assert counts[0].forward == 2 * 2 * width
+    assert {c.forward for c in counts[1:]} == {3 * 2 * width}
+
+
+def test_mode_memory_counts_what_the_function_keeps():
+    # A function that keeps every layer (as a list) keeps them alive in forward mode too.
+    f, x = costs.tanh_chain(8, 1)
+
+    def keeps_all(v):
+        kept = [v]
+        for _ in range(6):
+            kept.append(f(kept[-1]))
+        return nnlab.sum(kept[-1])
+
+    def keeps_one(v):
+        for _ in range(6):
+            v = f(v)
+        return nnlab.sum(v)
+
+    # 8 numbers and 8 tangent entries per value: keeps_one holds its current value, a product
+    # and a tanh at once (3); keeps_all also every earlier layer's tanh (6 kept + 1 product).
+    assert costs.mode_memory(keeps_one, x).forward == 3 * 16
+    assert costs.mode_memory(keeps_all, x).forward == 7 * 16
+    with pytest.raises(NotDifferentiableError, match="^trace: the output does not depend"):
+        costs.mode_memory(lambda v: 1.0, x)
+
+
+def test_peak_bytes_forward_stays_flat_while_reverse_grows():
+    shallow = costs.tanh_chain(64, 2, batch=64)
+    deep = costs.tanh_chain(64, 16, batch=64)
+    layer_bytes = 64 * 64 * 8
+    reverse = [costs.peak_bytes(*c, "reverse") for c in (shallow, deep)]
+    forward = [costs.peak_bytes(*c, "forward") for c in (shallow, deep)]
+    assert reverse[1] - reverse[0] > 2 * 14 * layer_bytes * 0.9  # two stored values per layer
+    assert abs(forward[1] - forward[0]) < layer_bytes  # flat, up to bookkeeping
+    assert forward[1] < reverse[1] / 3
+    with pytest.raises(ValueError, match="^peak_bytes: unknown mode 'both'"):
+        costs.peak_bytes(*shallow, "both")

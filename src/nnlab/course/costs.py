@@ -4,19 +4,25 @@ For f: R^n -> R^m, forward mode needs one pass per input (n), reverse mode one p
 output (m). The functions here read those pass counts from `nnlab.jacobian`, count the work
 deterministically (rule applications = passes x edges of the traced graph: every pass
 applies one JVP or VJP rule per edge), measure wall-clock times (machine-dependent), and
-count what reverse mode has to keep in memory (the traced nodes and their values).
+count what each mode keeps in memory: reverse mode the recorded graph's values, all alive
+until the backward sweep (`trace_memory`, `mode_memory`); forward mode only the values and
+tangents still in use (`mode_memory` counts the most alive at once). `peak_bytes` measures
+the same with tracemalloc (machine-dependent).
 """
 
 from __future__ import annotations
 
 import time
+import tracemalloc
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..engine import ops
-from ..engine.autodiff import jacobian
-from ..engine.tensor import Tensor, toposort
+from ..engine.autodiff import jacobian, jvp, leaf_array, vjp
+from ..engine.errors import NnlabValueError, NotDifferentiableError, unknown_name
+from ..engine.tensor import Tensor, forward_stream, jvp_input, toposort
+from ..engine.trace import trace
 
 MODES = ("forward", "reverse")
 
@@ -28,13 +34,36 @@ def tanh_layer(n: int, m: int, seed: int = 0):
     """
     for name, value in (("n", n), ("m", m)):
         if not isinstance(value, int | np.integer) or value < 1:
-            raise ValueError(f"tanh_layer: {name} must be a positive integer, got {value!r}")
+            raise NnlabValueError(f"tanh_layer: {name} must be a positive integer, got {value!r}")
     rng = np.random.default_rng(seed)
     A = rng.standard_normal((m, n)) / np.sqrt(n)
     x = rng.standard_normal(n)
 
     def f(v):
         return ops.tanh(ops.matmul(A, v))
+
+    return f, x
+
+
+def tanh_chain(width: int, depth: int, batch: int | None = None, seed: int = 0):
+    """``depth`` tanh layers of ``width`` units: f(v) = tanh(... tanh(v @ A_1) ... @ A_depth).
+
+    `tanh_layer`'s family made deep (square seeded N(0, 1/width) matrices, no biases), written
+    as one loop that keeps only the current layer, so forward mode can free each value once
+    the next one is computed. Returns ``(f, x)``: x in R^width, or a seeded batch of shape
+    ``(batch, width)``.
+    """
+    for name, value in (("width", width), ("depth", depth), ("batch", batch or 1)):
+        if not isinstance(value, int | np.integer) or value < 1:
+            raise NnlabValueError(f"tanh_chain: {name} must be a positive integer, got {value!r}")
+    rng = np.random.default_rng(seed)
+    matrices = [rng.standard_normal((width, width)) / np.sqrt(width) for _ in range(depth)]
+    x = rng.standard_normal(width if batch is None else (batch, width))
+
+    def f(v):
+        for A in matrices:
+            v = ops.tanh(ops.matmul(v, A))
+        return v
 
     return f, x
 
@@ -54,7 +83,7 @@ def graph_size(f, x) -> GraphSize:
     leaf = Tensor(np.asarray(x, dtype=np.float64))
     out = f(leaf)
     if not isinstance(out, Tensor):
-        raise ValueError("graph_size: f does not depend on x, so there is no graph")
+        raise NotDifferentiableError("graph_size: f does not depend on x, so there is no graph")
     order = toposort(out)
     edges = sum(len(t._parents) for t in order)
     stored = sum(int(t.value.size) for t in order)
@@ -113,9 +142,9 @@ def passes_from_shapes(n: int, m: int) -> dict:
 def time_jacobian(f, x, mode: str, repeats: int = 3) -> float:
     """Best-of-``repeats`` wall-clock seconds for the full Jacobian (machine-dependent)."""
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
+        raise unknown_name("time_jacobian", "mode", mode, MODES)
     if repeats < 1:
-        raise ValueError(f"time_jacobian: repeats must be at least 1, got {repeats}")
+        raise NnlabValueError(f"time_jacobian: repeats must be at least 1, got {repeats}")
     best = float("inf")
     for _ in range(repeats):
         start = time.perf_counter()
@@ -157,10 +186,10 @@ def crossover(points: list[SweepPoint], key: str = "rules") -> int | None:
             fwd, rev = p.cost.forward_rules, p.cost.reverse_rules
         elif key == "seconds":
             if p.forward_seconds is None:
-                raise ValueError("crossover: these points were not timed (use timed=True)")
+                raise NnlabValueError("crossover: these points were not timed (use timed=True)")
             fwd, rev = p.forward_seconds, p.reverse_seconds
         else:
-            raise ValueError(f"unknown key {key!r}; valid keys: 'rules', 'seconds'")
+            raise unknown_name("crossover", "key", key, ("rules", "seconds"))
         if fwd >= rev:
             return p.n
     return None
@@ -199,3 +228,60 @@ def trace_memory(graph) -> TraceMemory:
     """Count the intermediate nodes of an `nnlab.trace` Graph and the floats they store."""
     inner = [n for n in graph.nodes if n.index not in graph.inputs]
     return TraceMemory(nodes=len(inner), floats=int(sum(np.size(n.value) for n in inner)))
+
+
+@dataclass(frozen=True)
+class ModeMemory:
+    """Numbers (array entries) each mode keeps for one derivative pass of f, inputs excluded.
+
+    ``reverse``: the values of the recorded graph, all alive until the backward sweep ends
+    (what `trace_memory` counts). ``forward``: the most values and tangents that are alive at
+    once during one streaming `jvp` (each is freed when nothing uses it any more).
+    """
+
+    reverse: int
+    forward: int
+
+
+def mode_memory(f, x) -> ModeMemory:
+    """Count what reverse and forward mode keep while differentiating ``f`` at ``x``.
+
+    Deterministic: the forward count is the stream's own tally of the values and tangents
+    its JVPTensors hold, updated as each is made and freed.
+    """
+    x = leaf_array(x, "mode_memory")
+    reverse = trace_memory(trace(f, x, names=["x"])).floats
+    with forward_stream() as stream:
+        out = f(jvp_input(x, np.ones_like(x), stream))
+        if not isinstance(out, Tensor):
+            raise NotDifferentiableError("mode_memory: f does not depend on x")
+        forward = stream.peak
+    return ModeMemory(reverse=reverse, forward=forward)
+
+
+def peak_bytes(f, x, mode: str) -> int:
+    """Peak bytes allocated (tracemalloc) by one derivative pass of ``f`` at ``x``.
+
+    ``"reverse"``: `vjp` and one pullback of an all-ones cotangent; ``"forward"``: one `jvp`
+    along all ones. Machine- and version-dependent (allocator, numpy temporaries): for
+    tables that must not change, use `mode_memory`.
+    """
+    if mode not in MODES:
+        raise unknown_name("peak_bytes", "mode", mode, MODES)
+    x = leaf_array(x, "peak_bytes")
+    ones = np.ones_like(x)
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        if mode == "forward":
+            jvp(f, (x,), (ones,))
+        else:
+            y, pullback = vjp(f, x)
+            pullback(np.ones_like(y))
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if started:
+            tracemalloc.stop()

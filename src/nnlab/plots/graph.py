@@ -9,6 +9,8 @@ Three views of one `Graph` of scalar nodes, all numbers read from the engine:
   (``graph.adjoints()``), arrows pointing from children back to parents.
 
 `draw_three_panels` puts the three side by side, as in the handout's Figure 2 (after Olah).
+The graph questions (edge derivatives, children, which input a seed names) are the
+Graph's own methods; this module only lays out and draws.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from ..engine.errors import NnlabTypeError, NnlabValueError, unknown_name
 from ..engine.trace import Graph
 from .style import COLORS, new_figure
 
@@ -24,34 +27,23 @@ ROW_GAP = 1.5  # vertical distance between nodes of one column
 COL_GAP = 1.4  # horizontal distance between columns
 
 
-def _check_scalar(graph: Graph) -> None:
+# Positions that keep the figure of `nnlab.course.modes.neuron_graph` compact (b joins
+# late, next to z).
+NEURON_POSITIONS = {
+    "w1": (0.0, 1.5), "w2": (0.0, -0.5), "p1": (1.4, 1.5), "p2": (1.4, -0.5),
+    "s": (2.8, 0.5), "b": (2.8, -1.5), "z": (4.2, 0.5), "y": (5.6, 0.5),
+}  # fmt: skip
+
+
+def _check_scalar(graph: Graph, where: str) -> None:
     if not isinstance(graph, Graph):
-        raise TypeError(f"expected an nnlab.trace Graph, got {type(graph).__name__}")
+        raise NnlabTypeError(f"{where}: expected an nnlab.trace Graph, got {type(graph).__name__}")
     big = [n.name for n in graph.nodes if np.size(n.value) != 1]
     if big:
-        raise ValueError(
-            f"graph drawing needs scalar nodes; these hold arrays: {big} "
+        raise NnlabValueError(
+            f"{where}: graph drawing needs scalar nodes; these hold arrays: {big} "
             "(trace a scalar version of the function)"
         )
-
-
-def edge_derivatives(graph: Graph) -> dict[tuple[int, int], float]:
-    """Local derivative d(child)/d(parent) of every edge, keyed ``(parent, child)`` by index.
-
-    Each is the primitive's forward-mode (JVP) rule applied to a unit tangent, with the
-    other parents held fixed; a parent used twice by one child (``x * x``) gets the sum.
-    """
-    _check_scalar(graph)
-    return graph.edge_derivatives()
-
-
-def children(graph: Graph) -> dict[int, list[int]]:
-    """For each node index, the indices of the nodes that use it (each listed once)."""
-    kids: dict[int, list[int]] = {n.index: [] for n in graph.nodes}
-    for node in graph.nodes:
-        for p in dict.fromkeys(node.parents):
-            kids[p].append(node.index)
-    return kids
 
 
 def layout(graph: Graph, positions: dict[str, tuple[float, float]] | None = None) -> dict:
@@ -114,9 +106,9 @@ def draw_graph(
     adds each node's tangent (blue), ``"reverse"`` each node's adjoint (red).
     """
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; valid modes: {', '.join(MODES)}")
-    _check_scalar(graph)
-    edges = edge_derivatives(graph)
+        raise unknown_name("draw_graph", "mode", mode, MODES)
+    _check_scalar(graph, "draw_graph")
+    edges = graph.edge_derivatives()
     pos = layout(graph, positions)
     if ax is None:
         xs = [p[0] for p in pos.values()]
@@ -124,7 +116,7 @@ def draw_graph(
     else:
         fig = ax.figure
     out_name = graph.nodes[graph.output].name
-    seed_name = _seed_name(graph, wrt)
+    seed_name = graph.input_name(wrt, "draw_graph")
     if mode == "forward":
         extra = [float(t) for t in graph.tangents(wrt)]
         colour, arrow = COLORS["forward"], "forward"
@@ -188,21 +180,6 @@ def draw_graph(
     return fig
 
 
-def _seed_name(graph: Graph, wrt) -> str:
-    if isinstance(wrt, str):
-        node = graph[wrt]
-        if node.index not in graph.inputs:
-            raise ValueError(f"forward seed {wrt!r} is not an input; inputs: {input_names(graph)}")
-        return wrt
-    if not 0 <= int(wrt) < len(graph.inputs):
-        raise ValueError(f"forward seed {wrt!r} out of range; inputs: {input_names(graph)}")
-    return graph.nodes[graph.inputs[int(wrt)]].name
-
-
-def input_names(graph: Graph) -> list[str]:
-    return [graph.nodes[i].name for i in graph.inputs]
-
-
 def draw_three_panels(
     graph: Graph,
     wrt=0,
@@ -213,7 +190,7 @@ def draw_three_panels(
 ):
     """Values, forward mode (seeded at ``wrt``) and reverse mode side by side (or one above
     the other with ``stacked=True``, for wide graphs); returns the Figure."""
-    _check_scalar(graph)
+    _check_scalar(graph, "draw_three_panels")
     pos = layout(graph, positions)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
