@@ -81,3 +81,21 @@ def test_cli_quick_run(bench, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "| hand numpy |" in out and "nnlab reverse" in out and "matmuls only" in out
+
+
+MEMORY = BENCHMARK.with_name("memory.py")
+
+
+def test_memory_benchmark_runs_and_forward_mode_stays_flat(capsys):
+    spec = importlib.util.spec_from_file_location("nnlab_benchmark_memory", MEMORY)
+    memory = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(memory)
+    rows = memory.measure(width=32, batch=16, depths=[1, 4, 16])
+    assert [r["depth"] for r in rows] == [1, 4, 16]
+    # The machine-independent counts: reverse stores 2 values per layer, forward holds 3 at most.
+    assert [r["chain stored"] for r in rows] == [2 * 32 * 16 * d for d in (1, 4, 16)]
+    assert [r["chain alive"] for r in rows[1:]] == [3 * 2 * 32 * 16] * 2
+    table = memory.format_table(rows)
+    assert table.count("\n") == 2 + 3 - 1 and table.startswith("| depth | chain reverse MiB")
+    assert memory.main(["--width", "8", "--batch", "4", "--depths", "1,2"]) == 0
+    assert "| 2 |" in capsys.readouterr().out

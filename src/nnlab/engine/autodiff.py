@@ -149,7 +149,7 @@ def _value_and_grad(f, argnums, fname: str):
         for n in nums:
             boxed[n] = _box(args[n], fname)
             args[n] = boxed[n]
-        with recording():
+        with recording:
             out = _scalar_output(f(*args, **kwargs), fname)
         value = out.value
         adjoints = reverse_walk(toposort(out), out, np.ones_like(value), keep_interior=False)
@@ -188,7 +188,7 @@ def vjp(f, *xs):
     (a single array when there is one x).
     """
     boxed = [_box(x, "vjp") for x in xs]
-    with recording():
+    with recording:
         out = f(*boxed)
     if type(out) is not Tensor:
         raise NotDifferentiableError(no_dependence("vjp", out))
@@ -287,7 +287,7 @@ def jacobian(f, x, mode: str = "reverse") -> JacobianResult:
         matrix = np.stack(columns, axis=1)
         return JacobianResult(matrix.reshape(np.shape(y) + x.shape), n)
     leaf = Tensor(x)
-    with recording():
+    with recording:
         out = f(leaf)
     if type(out) is not Tensor:
         raise NotDifferentiableError(no_dependence("jacobian", out))

@@ -442,15 +442,22 @@ def _apply_forward(prim, args, params):
 _recordings = 0  # how many reverse-mode evaluations (grad, vjp, trace, ...) are running
 
 
-@contextmanager
-def recording():
-    """Mark the evaluation of f by a reverse-mode function (so nested calls can tell)."""
-    global _recordings
-    _recordings += 1
-    try:
-        yield
-    finally:
+class _Recording:
+    """``with recording:`` marks f's evaluation by a reverse-mode function, so that a
+    derivative called inside it can tell (a class, not a generator: grad runs it every step)."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        global _recordings
+        _recordings += 1
+
+    def __exit__(self, *exc_info):
+        global _recordings
         _recordings -= 1
+
+
+recording = _Recording()
 
 
 def is_recording() -> bool:

@@ -179,7 +179,7 @@ def trace(f, *xs, names=None) -> Graph:
     if len(names) != len(xs):
         raise NnlabValueError(f"trace: got {len(xs)} inputs but {len(names)} names: {names}")
     inputs = [Tensor(leaf_array(x, "trace"), name=name) for x, name in zip(xs, names, strict=True)]
-    with recording():
+    with recording:
         out = f(*inputs)
     if type(out) is not Tensor:
         raise NotDifferentiableError(no_dependence("trace", out))
