@@ -8,7 +8,7 @@ import pytest
 import nnlab
 from nnlab import Tensor
 from nnlab.engine.errors import NotDifferentiableError
-from nnlab.engine.tensor import toposort
+from nnlab.engine.tensor import JVPTensor, toposort
 
 RNG = np.random.default_rng(20240611)
 X = RNG.standard_normal(3)
@@ -400,3 +400,37 @@ def test_gradients_of_two_arguments_never_share_one_array():
     assert not np.shares_memory(gx, gy)
     gx += 1
     np.testing.assert_array_equal(gy, c)
+
+
+# --- forward mode streams ------------------------------------------------------------------
+def test_jvp_streams_its_tangents_and_records_no_graph():
+    W = RNG.standard_normal((3, 4))
+    seen = []
+
+    def f(x):
+        h = nnlab.tanh(x @ W)
+        seen.append(h)
+        return nnlab.sum(nnlab.sigmoid(h) * h)
+
+    v = RNG.standard_normal(3)
+    y, t = nnlab.jvp(f, (X,), (v,))
+    (h,) = seen
+    # The intermediate carried its tangent and kept no link back to what made it.
+    assert type(h) is JVPTensor and h.parents == () and h.op == "tanh"
+    np.testing.assert_allclose(h.tangent, (1 - np.tanh(X @ W) ** 2) * (v @ W), rtol=1e-14)
+    # The same rules as the recorded forward walk of trace, to the last bit.
+    graph = nnlab.trace(f, X)
+    assert float(y) == float(graph.nodes[graph.output].value)
+    np.testing.assert_array_equal(t, graph.tangents(0, direction=v)[graph.output])
+
+
+def test_forward_jacobian_takes_one_streaming_pass_per_input():
+    calls = []
+
+    def f(x):
+        calls.append(type(x))
+        return nnlab.tanh(x * 2.0)
+
+    result = nnlab.jacobian(f, X, mode="forward")
+    assert result.passes == 3 and calls == [JVPTensor] * 3
+    np.testing.assert_allclose(result.jacobian, np.diag(2 * (1 - np.tanh(2 * X) ** 2)))

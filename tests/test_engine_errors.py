@@ -292,3 +292,9 @@ def test_engine_errors_are_nnlab_errors_and_builtin_ones():
         (Tensor(X) * 2.0).backward()
     with pytest.raises(IndexError, match="^getitem: the index Tensor holds non-integers"):
         Tensor(X)[Tensor([0.5])]
+
+
+def test_jvp_tensors_come_from_jvp_only(recwarn):
+    with pytest.raises(NnlabTypeError, match="^JVPTensor: made by nnlab.jvp only"):
+        nnlab.engine.JVPTensor(X)
+    assert not recwarn.list  # and the refused object goes away quietly

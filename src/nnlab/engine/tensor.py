@@ -221,7 +221,7 @@ class Tensor:
             prim = _OPERATOR_UFUNCS.get(ufunc)
             if prim is not None:
                 return apply(prim, *inputs)
-            if ufunc in _TESTS:
+            if ufunc in _PREDICATES:
                 return ufunc(*(_value_of(x) for x in inputs))
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
         raise NnlabTypeError(numpy_on_tensor(name))
@@ -246,14 +246,15 @@ class JVPTensor(Tensor):
     refers back to the arguments, so each value is freed when no later step needs it.
     """
 
-    __slots__ = ("tangent", "_stream")
+    __slots__ = ("tangent", "_stream", "_held")
 
     def __init__(self, *args, **kwargs):
         raise NnlabTypeError("JVPTensor: made by nnlab.jvp only; use nnlab.Tensor for a value")
 
     def __del__(self):
-        if self._prim is not None:  # a computed value: no longer held by its stream
-            self._stream.held -= self.value.size + np.size(self.tangent)
+        stream = getattr(self, "_stream", None)  # None if __init__ refused to make it
+        if stream is not None:
+            stream.held -= self._held  # the stream's tally of what forward mode keeps
 
     def backward(self, seed=None) -> None:
         raise NotDifferentiableError(
@@ -274,7 +275,7 @@ _OPERATOR_UFUNCS = {
     np.power: P.pow,
     np.matmul: P.matmul,
 }
-_TESTS = {
+_PREDICATES = {
     np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
     np.isfinite, np.isnan, np.isinf,
 }  # fmt: skip
@@ -391,9 +392,10 @@ def _jvp_node(value, tangent, stream, prim) -> JVPTensor:
     node.grad, node.name, node._prim = None, None, prim
     node._args, node._parents, node._params = (), (), {}
     node._seq = next(_creation_order)
-    if prim is not None:
-        stream.held += value.size + np.size(tangent)
-        stream.peak = max(stream.peak, stream.held)
+    # Computed values count towards what forward mode holds; the inputs are the caller's.
+    node._held = value.size + np.size(tangent) if prim is not None else 0
+    stream.held += node._held
+    stream.peak = max(stream.peak, stream.held)
     return node
 
 
