@@ -5,7 +5,7 @@ For each depth L, two scalar functions of a batch x (``batch`` rows of ``width``
   chain   mean(tanh(... tanh(x @ A_1) ... @ A_L)) as one loop that keeps only the current layer
           (`nnlab.course.costs.tanh_chain`)
   MLP     mean(net.logits(x)) for ``nnlab.MLP([width] * (L + 1), activation="tanh")``, whose
-          forward pass returns (so keeps) every layer's z and a
+          logits walk MLP.layer_outputs one layer at a time
 
 and for each, the peak bytes that Python's tracemalloc sees during one gradient (reverse mode:
 `nnlab.vjp` and its pullback, as `nnlab.grad` does) and one JVP (forward mode: `nnlab.jvp`

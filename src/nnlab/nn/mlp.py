@@ -9,6 +9,7 @@ and one output: a network of depth 2 (depth counts weight layers).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -120,6 +121,11 @@ class ForwardPass:
         return self.a[1:-1]
 
 
+def _last(items):
+    """The last item of an iterator, holding no earlier item meanwhile."""
+    return deque(items, maxlen=1)[0]
+
+
 class MLP:
     """A multilayer perceptron built from ``sizes`` (inputs, hidden widths..., outputs).
 
@@ -215,31 +221,43 @@ class MLP:
                 f"or ({self.sizes[0]},), got {values.shape}"
             )
 
-    def forward(self, x, params=None) -> ForwardPass:
-        """The one forward pass: every layer's pre-activation ``z[l]`` and activation ``a[l]``.
+    def layer_outputs(self, x, params=None):
+        """The one forward pass, layer by layer: yields ``(z[l], a[l + 1])`` for each layer.
 
         ``a[0] = x``; for each layer ``l``, ``z[l] = a[l] @ W[l] + b[l]`` and
         ``a[l + 1] = f_l(z[l])``, the last ``f`` being the output unit. ``x`` and ``params``
-        may be arrays or Tensors (then every entry is a Tensor and gradients flow).
+        may be arrays or Tensors (then every entry is a Tensor and gradients flow). Nothing is
+        kept here, so a caller that needs only the output (`apply`, `logits`) holds one layer
+        at a time, which is what lets forward-mode autodiff run in constant memory.
         """
         self.check_input(x)
-        a, z = [x], []
+        a = x
         layers = self.layers(params)
         last = len(layers) - 1
         for layer, (W, b) in enumerate(layers):
             # ops (not bare @, +) so a wrong shape set by hand gets a ShapeError naming the op.
-            z.append(ops.matmul(a[-1], W) if b is None else ops.affine(a[-1], W, b))
+            z = ops.matmul(a, W) if b is None else ops.affine(a, W, b)
             unit = output_activation(self.output) if layer == last else self.hidden[layer].fn
-            a.append(unit(z[-1]))
+            a = unit(z)
+            yield z, a
+
+    def forward(self, x, params=None) -> ForwardPass:
+        """The forward pass with every layer's ``z[l]`` and ``a[l]`` kept (see `layer_outputs`)."""
+        z, a = [], [x]
+        for z_l, a_next in self.layer_outputs(x, params):
+            z.append(z_l)
+            a.append(a_next)
         return ForwardPass(z, a)
 
     def logits(self, x, params=None):
         """The last layer's pre-activation z_L (what the output activation is applied to)."""
-        return self.forward(x, params).z[-1]
+        z_last, _ = _last(self.layer_outputs(x, params))
+        return z_last
 
     def apply(self, params, x):
         """The network's output on ``x`` with parameters ``params`` (Tensors or arrays)."""
-        return self.forward(x, params).a[-1]
+        _, output = _last(self.layer_outputs(x, params))
+        return output
 
     def __call__(self, x):
         return self.apply(None, x)
