@@ -69,3 +69,12 @@ def test_top_level_import_stays_numpy_only():
 def test_every_module_is_in_a_layer():
     top_level = {info.name for info in pkgutil.iter_modules([str(PACKAGE_DIR)])}
     assert top_level == set(LAYERS), f"modules outside the layer folders: {top_level - set(LAYERS)}"
+
+
+def test_every_public_name_resolves():
+    missing = [name for name in nnlab.__all__ if getattr(nnlab, name, None) is None]
+    assert not missing, f"nnlab.__all__ lists names that do not resolve: {missing}"
+    # the everyday names from before the layers keep working
+    for name in ["grad", "jvp", "jacobian", "trace", "Tensor", "MLP", "tanh", "relu", "losses",
+                 "optim", "data", "check_grads", "value_and_grad", "vjp", "backprop"]:
+        assert name in nnlab.__all__ and getattr(nnlab, name) is not None

@@ -11,7 +11,15 @@ the previous layer to unit ``j`` of the next.
 
 from .engine import gradcheck, primitives
 from .engine.autodiff import JacobianResult, grad, jacobian, jvp, value_and_grad, vjp
-from .engine.errors import DivergenceError, NnlabError, ShapeError
+from .engine.errors import (
+    DivergenceError,
+    NnlabError,
+    NnlabIndexError,
+    NnlabTypeError,
+    NnlabValueError,
+    NotDifferentiableError,
+    ShapeError,
+)
 from .engine.gradcheck import check_grads
 from .engine.ops import (
     abs,
@@ -50,6 +58,7 @@ _FROM_NN = {
     "data": "nnlab.nn.data",
     "losses": "nnlab.nn.losses",
     "optim": "nnlab.nn.optim",
+    "metrics": "nnlab.nn.metrics",
     "binary_cross_entropy": "nnlab.nn.losses",
     "binary_cross_entropy_with_logits": "nnlab.nn.losses",
     "get_loss": "nnlab.nn.losses",
@@ -63,7 +72,7 @@ _FROM_NN = {
     "train_classifier": "nnlab.nn.fit",
     "get_activation": "nnlab.nn.mlp",
 }
-_MODULES = {"backprop", "data", "losses", "optim"}
+_MODULES = {"backprop", "data", "losses", "metrics", "optim"}
 
 
 def __getattr__(name: str):
@@ -85,7 +94,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
+    "ForwardPass",
     "MLP",
+    "fit",
+    "metrics",
+    "train_classifier",
     "backprop",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -102,6 +115,10 @@ __all__ = [
     "Graph",
     "JacobianResult",
     "NnlabError",
+    "NnlabIndexError",
+    "NnlabTypeError",
+    "NnlabValueError",
+    "NotDifferentiableError",
     "ShapeError",
     "Tensor",
     "abs",

@@ -26,7 +26,6 @@ import numpy as np
 from ..engine import ops
 from ..engine.errors import NnlabTypeError, NnlabValueError, ShapeError
 from ..nn import losses, optim
-from ..nn.metrics import mse
 from ..nn.mlp import MLP, check_finite
 from .checks import count
 
@@ -36,7 +35,6 @@ __all__ = [
     "fit_linear",
     "fit_logistic",
     "learned_features",
-    "mse_value",
     "n_polynomial_features",
     "n_rbf_grid_features",
     "polynomial_exponents",
@@ -196,9 +194,6 @@ def fit_linear(Phi, y, ridge: float = 0.0) -> LinearFit:
     return LinearFit(w=coef[:k], b=float(coef[k]))
 
 
-# Chapter 05 still calls basis.mse_value; it is nnlab.nn.metrics.mse, and goes once the
-# chapter calls that directly.
-mse_value = mse
 
 
 # --- logistic regression ----------------------------------------------------------------------
