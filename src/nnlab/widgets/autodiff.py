@@ -26,7 +26,8 @@ from ..course.modes import (
 from ..engine.errors import NnlabValueError, unknown_name
 from ..engine.trace import Graph
 from ..plots import graph as graph_plot
-from .core import Explorer, show_controls
+from .core import show_controls
+from .explorer import Explorer
 
 # --------------------------------------------------------------------------- explorer
 

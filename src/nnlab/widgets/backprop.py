@@ -12,7 +12,8 @@ import ipywidgets as W
 from ..course import chain_example, section16
 from ..engine.errors import NnlabValueError
 from ..plots import chain as chain_plot
-from .core import Explorer, SelfCheck
+from .explorer import Explorer
+from .selfcheck import SelfCheck
 
 __all__ = ["chain_explorer", "chain_selfcheck", "gradient_explorer", "w11_selfcheck"]
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..course import section16
-from .core import Explorer, SelfCheck
+from .explorer import Explorer
+from .selfcheck import SelfCheck
 
 __all__ = ["forward_explorer", "forward_selfcheck"]
 

@@ -10,7 +10,7 @@ import ipywidgets as W
 
 from ..course.interpret import attribution, boundaries, scores
 from ..nn.mlp import MLP
-from .core import Explorer
+from .explorer import Explorer
 
 __all__ = ["attribution_explorer"]
 

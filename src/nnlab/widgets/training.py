@@ -21,7 +21,7 @@ from ..course.descent import (
 )
 from ..engine.errors import NnlabValueError
 from ..plots import training as tplots
-from .core import Explorer
+from .explorer import Explorer
 
 
 def explore(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant"):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..course import xor
-from .core import Explorer, SelfCheck
+from .explorer import Explorer
+from .selfcheck import SelfCheck
 
 __all__ = ["xor_explorer", "xor_selfcheck"]
 
