@@ -105,3 +105,36 @@ def rel_err():
 @pytest.fixture(scope="session")
 def check_fd():
     return assert_matches_fd
+
+
+# --- browser tests (see tests/browser.py) ------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium():
+    """A headless Chromium (Playwright), shared by the session's browser tests."""
+    from browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def book_url(chromium):
+    """The staff edition of the book, built for this session and served on loopback."""
+    from browser import serve, staff_book
+
+    with serve(staff_book()) as url:
+        yield url
+
+
+@pytest.fixture
+def laptop_page(chromium):
+    """A fresh page at a laptop's size (1366 x 768)."""
+    context = chromium.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    yield page
+    context.close()
