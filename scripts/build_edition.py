@@ -1,0 +1,80 @@
+"""Build one edition of the book: staff (the default build), student, or print (two PDFs).
+
+    scripts/build-edition staff     # _build/html            solutions in dropdowns
+    scripts/build-edition student   # _build/student/html    no solution text, code or output
+    scripts/build-edition print     # _build/print/nnlab-staff.pdf, nnlab-student.pdf
+    scripts/build-edition all       # the three
+
+``--out DIR`` puts everything under DIR instead of ``_build``. Every edition reads the same
+execution cache (``DIR/.jupyter_cache``), so only the first build executes the notebooks. The
+student edition is the staff configuration with ``hide_solutions`` overridden, the way
+``jupyter-book build`` passes its own overrides to Sphinx; ``_config.yml`` is never edited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITIONS = ("staff", "student")
+
+
+def html_dir(out: Path, edition: str, builder: str = "html") -> Path:
+    """Where an edition's pages go: the staff HTML is the default build's ``_build/html``."""
+    return out / builder if edition == "staff" else out / edition / builder
+
+
+def build_html(edition: str, out: Path, builder: str = "html") -> Path:
+    """Build ``edition`` with Sphinx ``builder`` (html or singlehtml); fail on any warning."""
+    from jupyter_book.sphinx import build_sphinx  # the same entry point as `jupyter-book build`
+
+    if edition not in EDITIONS:
+        raise SystemExit(f"build_html: unknown edition {edition!r} (staff or student)")
+    target = html_dir(out, edition, builder)
+    overrides = {
+        "external_toc_path": str(ROOT / "_toc.yml"),
+        "nitpicky": True,
+        "hide_solutions": edition == "student",
+        "nb_execution_cache_path": str(out / ".jupyter_cache"),
+        "latex_individualpages": False,
+    }
+    result = build_sphinx(
+        ROOT,
+        target,
+        noconfig=True,
+        path_config=str(ROOT / "_config.yml"),
+        confoverrides=overrides,
+        doctreedir=target.parent / f".doctrees-{builder}",
+        builder=builder,
+        warningiserror=True,
+        keep_going=True,
+    )
+    if result != 0:
+        raise SystemExit(f"build-edition: the {edition} {builder} build failed ({result})")
+    print(f"{edition} edition ({builder}): {target}")
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("edition", choices=[*EDITIONS, "print", "all"])
+    parser.add_argument("--out", type=Path, default=ROOT / "_build", help="default: _build")
+    args = parser.parse_args(argv)
+    out = args.out.resolve()
+    if args.edition in ("staff", "all"):
+        build_html("staff", out)
+    if args.edition in ("student", "all"):
+        build_html("student", out)
+    if args.edition in ("print", "all"):
+        from print_book import print_edition
+
+        for edition in EDITIONS:
+            page = build_html(edition, out, "singlehtml")
+            print_edition(page / "index.html", out / "print" / f"nnlab-{edition}.pdf")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
