@@ -57,7 +57,9 @@ def test_explore_returns_history_figure_and_matching_readout():
 
 def test_explorer_flags_divergence_for_large_lr_only():
     ex = wt.training_explorer()
-    assert isinstance(ex.controls["lr"], W.FloatLogSlider)
+    # lr is a choice of named rates: its readout, value and spoken value are "0.05".
+    assert isinstance(ex.controls["lr"], W.Dropdown)
+    assert ex.controls["lr"].value == 0.05 and ex.controls["lr"].label == "0.05"
     assert list(ex.controls["optimizer"].options) == list(descent.OPTIMIZER_NAMES)
     text, fig = ex.outputs
     assert "DIVERG" not in text and isinstance(fig, Figure)

@@ -10,15 +10,17 @@ The graphs, the hand tables and their grading are `nnlab.course.modes`; the draw
 
 from __future__ import annotations
 
-import ipywidgets as W
-from IPython.display import HTML, display
+import html
 
+import ipywidgets as W
+
+from ..course.grading import DEFAULT_RTOL, Mistake, grade
 from ..course.modes import (
     KINDS,
     RowGrade,
     forward_steps,
     forward_table,
-    grade_table,
+    mistakes_for,
     olah_graph,
     reverse_steps,
     reverse_table,
@@ -26,8 +28,10 @@ from ..course.modes import (
 from ..engine.errors import NnlabValueError, unknown_name
 from ..engine.trace import Graph
 from ..plots import graph as graph_plot
+from . import static
 from .core import show_controls
 from .explorer import Explorer
+from .selfcheck import feedback_html
 
 # --------------------------------------------------------------------------- explorer
 
@@ -58,11 +62,23 @@ def olah_explorer(a: float = 2.0, b: float = 1.0, seed: str = "b") -> Explorer:
         "b": _slider(b, -3.0, 3.0, 0.5, "b"),
         "seed": W.Dropdown(options=["a", "b"], value=seed, description="seed"),
     }
-    return Explorer(controls, olah_render)
+    grid = {"a": [-1.0, 0.0, 1.0, 2.0, 3.0], "b": [-2.0, -1.0, 0.0, 1.0, 2.0], "seed": ["a", "b"]}
+    return Explorer(controls, olah_render, factory=olah_explorer,
+                    arguments=dict(a=a, b=b, seed=seed), grid=grid)  # fmt: skip
+
+
+def one_hint(mistakes: list[Mistake]) -> list[Mistake]:
+    """One hint per mistake: where two typical mistakes give the same number, `mistakes_for`
+    joins their hints with " Or: "; a row shows only the first (a short, single hint)."""
+    return [Mistake(m.value, m.hint.split(" Or: ")[0]) for m in mistakes]
+
+
+EMPTY_ROW = "Empty: fill in this row."
 
 
 class TableCheck:
-    """One text box per node; the Check button grades every row with `grade_table`."""
+    """One text box per node. Enter in any box, or the Check button, grades every row; editing
+    a box regrades the filled rows, so an old mark never outlives its answer."""
 
     def __init__(self, graph: Graph, kind: str = "adjoint", wrt=0, prompt: str = ""):
         if kind not in KINDS:
@@ -70,6 +86,9 @@ class TableCheck:
         self.graph, self.kind, self.wrt, self.prompt = graph, kind, wrt, prompt
         steps = reverse_steps(graph) if kind == "adjoint" else forward_steps(graph, wrt)
         self.order = [s.name for s in steps]
+        self.totals = {s.name: s.total for s in steps}
+        self.mistakes = {name: one_hint(mistakes_for(graph, name, kind, wrt))
+                         for name in self.order}  # fmt: skip
         self.boxes = {
             name: W.Text(placeholder="?", description=name, continuous_update=False,
                          layout=W.Layout(width="180px"))
@@ -78,25 +97,40 @@ class TableCheck:
         self.marks = {name: W.HTML(value="") for name in self.order}
         self.button = W.Button(description="Check table")
         self.button.on_click(lambda _: self.check())
+        for box in self.boxes.values():
+            # continuous_update=False: the value arrives on Enter (or leaving the box).
+            box.observe(lambda _: self.check(), names="value")
         self.rows: list[RowGrade] = []
+
+    def grade_row(self, name: str, answer) -> tuple[bool, str]:
+        """One row's verdict: empty, or `grade` against the engine with the row's hints."""
+        if answer is None or str(answer).strip() == "":
+            return False, EMPTY_ROW
+        return grade(answer, self.totals[name], self.mistakes[name])
 
     def check(self, entries: dict | None = None) -> list[RowGrade]:
         """Grade the boxes (after filling them from ``entries``, if given) and show marks."""
-        for name, value in (entries or {}).items():
+        for name in entries or {}:
             if name not in self.boxes:
                 raise NnlabValueError(f"TableCheck: unknown node {name!r}; nodes: {self.order}")
+        for name, value in (entries or {}).items():
             self.boxes[name].value = str(value)
-        answers = {name: box.value for name, box in self.boxes.items()}
-        self.rows = grade_table(answers, self.graph, self.kind, self.wrt)
-        for row in self.rows:
-            colour = "#2e7d32" if row.correct else "#c62828"
-            self.marks[row.name].value = f'<span style="color:{colour}">{row.message}</span>'
+        self.rows = []
+        for name in self.order:
+            correct, message = self.grade_row(name, self.boxes[name].value)
+            self.rows.append(RowGrade(name, correct, message, self.totals[name]))
+            self.marks[name].value = feedback_html(correct, message)
         return self.rows
 
+    def static_html(self) -> str:
+        rows = [(n, self.totals[n], self.mistakes[n]) for n in self.order]
+        return static.table_check_html(self.prompt, rows, f"{self.kind} table", DEFAULT_RTOL)
+
     def show(self) -> None:
-        display(HTML(f"<b>Check yourself.</b> {self.prompt}"))
+        prompt = W.HTML(value=f"<b>Check yourself.</b> {html.escape(self.prompt)}")
         rows = [W.HBox([self.boxes[n], self.marks[n]]) for n in self.order]
-        show_controls(W.VBox([*rows, self.button]), f"{self.kind} table, one box per node")
+        show_controls(W.VBox([prompt, *rows, self.button]),
+                      f"{self.kind} table, one box per node", html=self.static_html())  # fmt: skip
 
 
 def table_check(a: float, b: float, kind: str = "adjoint", wrt: str = "b") -> TableCheck:

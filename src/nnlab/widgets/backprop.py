@@ -36,7 +36,10 @@ def chain_explorer(w1: float = 0.5, v1: float = -2.0, x: float = 3.0) -> Explore
     def render(w1, v1, x):
         return [chain_example.chain_readout(w1, v1, x), chain_plot.draw_chain(w1, v1, x)]
 
-    return Explorer(controls, render)
+    grid = {"w1": [-1.0, -0.5, 0.0, 0.5, 1.0], "v1": [-2.0, -1.0, 0.0, 1.0, 2.0],
+            "x": [-3.0, 3.0]}  # fmt: skip
+    return Explorer(controls, render, factory=chain_explorer,
+                    arguments=dict(w1=w1, v1=v1, x=x), grid=grid)  # fmt: skip
 
 
 def chain_selfcheck(w1: float, v1: float, x: float) -> SelfCheck:
@@ -65,7 +68,11 @@ def gradient_explorer(**defaults) -> Explorer:
     def render(**values):
         return [section16.gradients_text(**values)]
 
-    return Explorer(controls, render)
+    # Text only, so the book can afford a finer grid: 9 x 5 x 5 x 2 states.
+    grid = {"w11": [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0],
+            "v1": [-2.0, -1.0, 0.0, 1.0, 2.0], "x1": [-1.0, 0.0, 1.0, 2.0, 3.0], "y": [0, 1]}
+    return Explorer(controls, render, factory=gradient_explorer, arguments=defaults,
+                    grid=grid)  # fmt: skip
 
 
 def w11_selfcheck(**values) -> SelfCheck:

@@ -1,5 +1,5 @@
 """What every widget shares: how controls are displayed so that the built book and strict nbval
-see a stable stand-in instead of a widget's repr.
+see a stable stand-in instead of a widget's repr, and the note a dead kernel brings up.
 
 The two patterns the chapters use live beside it: `Explorer` (explorer.py) and `SelfCheck`
 (selfcheck.py).
@@ -10,17 +10,52 @@ from __future__ import annotations
 import ipywidgets as W
 from IPython.display import Pretty, display
 
-__all__ = ["displayable", "show_controls"]
+__all__ = ["control_grid", "displayable", "reconnect_note", "show_controls"]
+
+# ipywidgets adds the class ``jupyter-widgets-disconnected`` to every view whose kernel
+# connection is gone (a restart, a dead kernel); this note is hidden until then. The style
+# travels inside the widget, so it needs no extension in JupyterLab.
+RECONNECT_HTML = (
+    "<style>.nnlab-reconnect{display:none}"
+    ".jupyter-widgets-disconnected .nnlab-reconnect{display:block;color:#b71c1c;"
+    "font-weight:bold;padding:2px 0}</style>"
+    '<div class="nnlab-reconnect" role="alert">The kernel is disconnected: these controls do '
+    "nothing now. Re-run this cell to reconnect.</div>"
+)
 
 
-def show_controls(widget: W.Widget, description: str) -> None:
-    """Display a widget with a fixed plain-text stand-in.
+def reconnect_note() -> W.HTML:
+    """A line that appears only when the widget has lost its kernel."""
+    return W.HTML(value=RECONNECT_HTML)
+
+
+def control_grid(controls: list[W.Widget], columns: int = 3) -> W.GridBox:
+    """Controls in a few columns, so that a row of controls, the readout and the figure fit
+    one laptop screen (1366x768) together."""
+    columns = max(1, min(columns, len(controls)))
+    for control in controls:
+        control.layout.width = "auto"
+        control.style.description_width = "80px"
+    return W.GridBox(
+        controls,
+        layout=W.Layout(grid_template_columns=f"repeat({columns}, minmax(220px, 1fr))",
+                        grid_gap="2px 12px"),
+    )  # fmt: skip
+
+
+def show_controls(widget: W.Widget, description: str, html: str | None = None) -> None:
+    """Display a widget with a fixed plain-text stand-in (and, for the book, ``html``).
 
     The default text is the widget's repr, which lists every trait and changes between
-    ipywidgets releases; strict nbval compares it, so we replace it with a stable line.
+    ipywidgets releases; strict nbval compares it, so we replace it with a stable line. The
+    widget gets the reconnect note. ``html`` is what the built book shows instead of the
+    widget (the book prefers ``text/html`` over the widget view); JupyterLab shows the widget.
     """
+    widget = W.VBox([widget, reconnect_note()])
     bundle = widget._repr_mimebundle_()
     bundle["text/plain"] = f"[interactive: {description}; live in a running notebook]"
+    if html is not None:
+        bundle["text/html"] = html
     display(bundle, raw=True)
 
 

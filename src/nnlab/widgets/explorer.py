@@ -1,21 +1,36 @@
 """`Explorer`: named controls -> ``render(**values)`` -> outputs updated in place.
 
-The first render is an ordinary ``display(..., display_id=True)``, so the built book shows
-the default state without a kernel and strict nbval sees deterministic text; moving a control
-updates the same outputs.
+In a notebook, `show` displays the controls first (so the control, its readout and its figure
+sit together on a laptop screen), then each output with ``display(..., display_id=True)``; a
+moved control renders every output and formats it before any is updated, so the readout and
+the figure change together. Strict nbval sees deterministic text.
+
+In the built book the controls' bundle carries a recipe (factory, arguments, static grid) as
+its ``text/html``; the book build rebuilds the explorer from it and renders the grid's states
+with this same ``render`` (see `nnlab.widgets.static`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
 from IPython.display import display
 
 from ..engine.errors import NnlabValueError
-from .core import displayable, show_controls
+from .core import control_grid, displayable, show_controls
+from .recipe import encode, factory_name
 
 __all__ = ["Explorer"]
+
+
+def _step_decimals(step: float) -> int:
+    """Decimals that show a multiple of ``step`` exactly (0.05 -> 2, 0.5 -> 1, 1 -> 0)."""
+    for decimals in range(10):
+        if math.isclose(round(step, decimals), step, rel_tol=1e-9, abs_tol=1e-12):
+            return decimals
+    return 10
 
 
 class Explorer:
@@ -25,19 +40,91 @@ class Explorer:
     ``render(**values)`` returns a list of displayable objects (figures, HTML,
     or strings, shown as plain text). ``outputs`` always holds the latest
     render, which tests can inspect after setting values with `set`.
+
+    ``factory`` and ``arguments`` name how to rebuild this explorer (the factory function and
+    the keyword arguments it was called with); ``grid`` maps some control names to the values
+    they take in the static book (the others stay at their start value there). Each start
+    value is added to its grid if missing.
     """
 
-    def __init__(self, controls: dict[str, W.ValueWidget], render: Callable[..., Sequence]):
+    def __init__(
+        self,
+        controls: dict[str, W.ValueWidget],
+        render: Callable[..., Sequence],
+        *,
+        factory: Callable | None = None,
+        arguments: dict | None = None,
+        grid: dict[str, Sequence] | None = None,
+    ):
         self.controls = controls
         self.render = render
+        self.factory, self.arguments = factory, dict(arguments or {})
+        self.grid = self._complete_grid(grid or {})
         self.outputs = list(render(**self.values))
         self._handles = []
         for control in controls.values():
             control.observe(self._on_change, names="value")
 
+    # ------------------------------------------------------------------ values
+
+    def _round(self, control, value):
+        """A slider's value as the number it means: rounded to the slider's step, so
+        0.8999999999999999 reads (and renders) as 0.9."""
+        if isinstance(control, W.FloatSlider) and isinstance(value, float):
+            return round(value, _step_decimals(control.step))
+        return value
+
     @property
     def values(self) -> dict:
-        return {name: control.value for name, control in self.controls.items()}
+        return {name: self._round(c, c.value) for name, c in self.controls.items()}
+
+    def value_label(self, name: str, value) -> str:
+        """How a control's value reads: its slider readout, or its option's label."""
+        control = self.controls[name]
+        if isinstance(control, W.FloatSlider):
+            return f"{value:.{_step_decimals(control.step)}f}"
+        if isinstance(control, W.Dropdown | W.SelectionSlider):
+            for label, option in zip(control._options_labels, control._options_values,
+                                     strict=True):  # fmt: skip
+                if option == value:
+                    return str(label)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    def control_kind(self, name: str) -> str:
+        """``"select"`` for a choice among names, ``"range"`` for a slider or a choice among
+        numbers (the book's range input reads them as the numbers they are)."""
+        control = self.controls[name]
+        if isinstance(control, W.Dropdown):
+            numeric = all(isinstance(v, int | float) for v in control._options_values)
+            return "range" if numeric else "select"
+        return "range"
+
+    def _complete_grid(self, grid: dict) -> dict:
+        unknown = set(grid) - set(self.controls)
+        if unknown:
+            raise NnlabValueError(
+                f"Explorer: grid names unknown control(s) {sorted(unknown)}; controls: "
+                f"{sorted(self.controls)}"
+            )
+        start = self.values
+        out = {}
+        for name in self.controls:  # control order: the page's index order
+            if name not in grid:
+                continue
+            values = [self._round(self.controls[name], v) for v in grid[name]]
+            if start[name] not in values:
+                values.append(start[name])
+                if all(isinstance(v, int | float) for v in values):
+                    values.sort()
+            out[name] = values
+        return out
+
+    def static_spec(self) -> dict | None:
+        """The recipe the book build rebuilds this explorer from (None without a factory)."""
+        if self.factory is None:
+            return None
+        return {"factory": factory_name(self.factory), "kwargs": encode(self.arguments),
+                "grid": self.grid}  # fmt: skip
 
     def set(self, **values) -> list:
         """Set control values from code (as a student's drag would) and return the outputs."""
@@ -51,12 +138,40 @@ class Explorer:
             self.controls[name].value = value
         return self.outputs
 
+    # ------------------------------------------------------------------ display
+
     def _on_change(self, change) -> None:
         self.outputs = list(self.render(**self.values))
-        for handle, output in zip(self._handles, self.outputs, strict=False):
-            handle.update(displayable(output))
+        if not self._handles:
+            return
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        shown = [displayable(o) for o in self.outputs]
+        if shell is None:
+            for handle, output in zip(self._handles, shown, strict=False):
+                handle.update(output)
+            return
+        # Format (encode) every output first, then swap them all: no readout ahead of its figure.
+        bundles = [shell.display_formatter.format(o) for o in shown]
+        for handle, (data, metadata) in zip(self._handles, bundles, strict=False):
+            handle.update(data, metadata=metadata, raw=True)
+
+    def _summary(self) -> str:
+        moving = ", ".join(self.grid) or "none"
+        live = [n for n in self.controls if n not in self.grid]
+        text = f"Explorer with controls {', '.join(self.controls)}."
+        if self.factory is not None:
+            text += f" The book lets {moving} move"
+            text += f"; {', '.join(live)} need a live notebook." if live else "."
+        return text
 
     def show(self) -> None:
-        """Display the current outputs, then the controls."""
+        """Display the controls (with the book's recipe), then the current outputs."""
+        from . import static
+
+        box = control_grid(list(self.controls.values()))
+        spec = self.static_spec()
+        html = static.recipe_html(spec, self._summary()) if spec is not None else None
+        show_controls(box, "sliders: " + ", ".join(self.controls), html=html)
         self._handles = [display(displayable(o), display_id=True) for o in self.outputs]
-        show_controls(W.VBox(list(self.controls.values())), "sliders: " + ", ".join(self.controls))

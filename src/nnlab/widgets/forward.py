@@ -58,7 +58,10 @@ def forward_explorer(**start) -> Explorer:
         r = section16.forward_readout(**vals)
         return [section16.forward_text(r), _diagram(vals, r)]
 
-    return Explorer(controls, render)
+    # The book moves the inputs (the weights stay as the chapter sets them): 7 x 7 states.
+    inputs = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
+    return Explorer(controls, render, factory=forward_explorer, arguments=start,
+                    grid={"x1": inputs, "x2": inputs})  # fmt: skip
 
 
 def forward_selfcheck(**values) -> SelfCheck:

@@ -59,4 +59,16 @@ def attribution_explorer(
         )
         return [fig, attribution.attribution_readout(info)]
 
-    return Explorer(controls, render)
+    # The book moves the point over a 7 x 6 lattice of the plotted square (values on the
+    # sliders' 0.05 steps); the net travels in the recipe as its spec and parameters.
+    grid = {"x1": _lattice(xlim[0], xlim[1], 7), "x2": _lattice(ylim[0], ylim[1], 6)}
+    arguments = dict(net=net, X=X, y=y, x0=list(x0), baseline=baseline, xlim=list(xlim),
+                     ylim=list(ylim), steps=steps)  # fmt: skip
+    return Explorer(controls, render, factory=attribution_explorer, arguments=arguments,
+                    grid=grid)
+
+
+def _lattice(low: float, high: float, n: int) -> list[float]:
+    """``n`` values spread over [low, high], each on the sliders' 0.05 step."""
+    return [round(round((low + (high - low) * (i + 0.5) / n) / 0.05) * 0.05, 2)
+            for i in range(n)]  # fmt: skip

@@ -38,19 +38,25 @@ def explore(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="const
 
 
 DEFAULTS = dict(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant")
+# Learning rates a student picks from: a 1-2-5 ladder over four decades. A list of named rates
+# (not a log slider) so that the readout, the value and what a screen reader says are "0.05".
+LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0)
+# The static book: six rates from calm to diverging, three optimizers, both problems (36 states).
+STATIC_GRID = dict(lr=[0.005, 0.02, 0.05, 0.1, 0.2, 0.5], optimizer=["gd", "momentum", "adam"],
+                   problem=list(PROBLEMS))  # fmt: skip
 
 
 def training_explorer(**defaults) -> Explorer:
-    """Controls: lr (log slider, 1e-3 .. 3), optimizer, schedule, steps, problem.
+    """Controls: lr (a choice of `LEARNING_RATES`), optimizer, schedule, steps, problem.
     Outputs: the readout text and the two-panel figure."""
     unknown = set(defaults) - set(DEFAULTS)
     if unknown:
         raise NnlabValueError(f"training_explorer: unknown value(s) {sorted(unknown)}")
     v = {**DEFAULTS, **defaults}
     controls = {
-        "lr": W.FloatLogSlider(
-            value=v["lr"], base=10, min=-3, max=0.5, step=0.05, description="lr",
-            continuous_update=False, readout_format=".3g",
+        "lr": W.Dropdown(
+            options=[(f"{r:g}", r) for r in sorted({*LEARNING_RATES, float(v["lr"])})],
+            value=float(v["lr"]), description="lr",
         ),
         "optimizer": W.Dropdown(options=list(OPTIMIZER_NAMES), value=v["optimizer"],
                                 description="optimizer"),
@@ -65,4 +71,5 @@ def training_explorer(**defaults) -> Explorer:
         _, fig, text = explore(**values)
         return [text, fig]
 
-    return Explorer(controls, render)
+    return Explorer(controls, render, factory=training_explorer, arguments=defaults,
+                    grid=STATIC_GRID)

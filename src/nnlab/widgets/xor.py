@@ -53,7 +53,10 @@ def xor_explorer(
         state = xor.xor_forward([[w11, w12], [w21, w22]], [b1, b2], [v1, v2], c)
         return [plots_basis.plot_xor_panels(state), xor.format_readout(state)]
 
-    return Explorer(controls, render)
+    # The book moves the second hidden unit's bias and output weight: 5 x 5 states.
+    grid = {"b2": [-1.5, -1.0, -0.5, 0.0, 0.5], "v2": [-3.0, -2.0, -1.0, 0.0, 1.0]}
+    arguments = dict(W_hid=W_hid, b_hid=b_hid, v=v, c=float(c))
+    return Explorer(controls, render, factory=xor_explorer, arguments=arguments, grid=grid)
 
 
 def xor_selfcheck(W_hid, b_hid, v, c, point: int) -> SelfCheck:
