@@ -102,6 +102,19 @@ def write_reading_copies(app, exception) -> None:
     )
 
 
+def _singlehtml_like_html(app) -> None:
+    """Give the single-page builder (the print edition's source) every HTML node visitor.
+
+    Sphinx looks a builder's visitors up by its name and falls back to its format ("html") only
+    when no extension registered any for that name; one does for "singlehtml", so sphinx-proof's
+    theorem nodes (registered for "html" only) would be unknown there.
+    """
+    handlers = app.registry.translation_handlers
+    if app.builder.name == "singlehtml" and "singlehtml" in handlers:
+        for node, visitors in handlers.get("html", {}).items():
+            handlers["singlehtml"].setdefault(node, visitors)
+
+
 def _ignore(self, node):
     raise nodes.SkipNode
 
@@ -113,5 +126,6 @@ def setup(app):
     )
     app.add_directive("solution-start", HideableSolutionStart, override=True)
     app.add_transform(RemoveHiddenSolutions)
+    app.connect("builder-inited", _singlehtml_like_html)
     app.connect("build-finished", write_reading_copies)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
