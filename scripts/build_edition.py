@@ -62,7 +62,8 @@ def build_html(edition: str, out: Path, builder: str = "html") -> Path:
             noconfig=True,
             path_config=str(ROOT / "_config.yml"),
             confoverrides=overrides,
-            doctreedir=target.parent / f".doctrees-{builder}",
+            doctreedir=target.parent
+            / (".doctrees" if builder == "html" else f".doctrees-{builder}"),
             builder=builder,
             warningiserror=builder != "singlehtml",
             keep_going=True,
