@@ -166,7 +166,7 @@ def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
     per read phase, and a second copy is a SyntaxError ("already declared") on every page."""
     seen, kept = set(), []
     for script in context.get("script_files", []):
-        key = (str(getattr(script, "filename", script)),
+        key = (str(getattr(script, "filename", script) or ""),  # inline: None or ""
                tuple(sorted(getattr(script, "attributes", {}).items())))  # fmt: skip
         if key not in seen:
             seen.add(key)

@@ -192,7 +192,8 @@ def explorer_html(spec: dict, payload: dict) -> str:
             )
     data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
     return (
-        f'<div class="nnlab-explorer" id="{root}" data-nnlab-explorer="{_attr(spec["factory"])}">'
+        f'<div class="nnlab-explorer" id="{root}" '
+        f'data-nnlab-spec="{_attr(json.dumps(spec, sort_keys=True, separators=(",", ":")))}">'
         f'<form class="nnlab-controls" aria-label="explorer controls" '
         f'onsubmit="return false">{"".join(rows)}</form>{note}'
         f'<div class="nnlab-outputs" aria-live="polite">{"".join(slots)}</div>'

@@ -1,0 +1,88 @@
+"""The static form of explorers and checks: recipes that rebuild the same explorer, states
+rendered by the explorer's own render, values that read as the numbers they mean."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import nnlab
+from nnlab.engine.errors import NnlabTypeError, NnlabValueError
+from nnlab.widgets import backprop as wb
+from nnlab.widgets import forward as fw
+from nnlab.widgets import static
+from nnlab.widgets import training as wt
+from nnlab.widgets.explorer import Explorer
+from nnlab.widgets.recipe import decode, encode, load_factory, recipe_json
+
+
+def test_a_trained_network_travels_in_a_recipe_bit_for_bit():
+    X, y = nnlab.data.moons(40, noise=0.1, seed=1)
+    net = nnlab.train_classifier(nnlab.MLP([2, 4, 1], "tanh", output="sigmoid", seed=3), X, y,
+                                 steps=20)  # fmt: skip
+    data = json.loads(recipe_json(encode({"net": net, "X": X})))
+    back = decode(data)
+    np.testing.assert_array_equal(back["X"], X)
+    assert back["net"].spec() == net.spec()
+    for p, q in zip(back["net"].parameters(), net.parameters(), strict=True):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(back["net"](X), net(X))
+
+
+def test_recipes_refuse_what_they_cannot_write_or_load():
+    with pytest.raises(NnlabTypeError, match="^encode: "):
+        encode({"f": print})
+    with pytest.raises(NnlabValueError, match="^load_factory: "):
+        load_factory("os:system")
+
+
+def test_the_grid_holds_each_start_value_and_the_spec_rebuilds_the_explorer():
+    ex = fw.forward_explorer(x1=0.3, x2=-0.5)
+    assert 0.3 in ex.grid["x1"] and ex.grid["x1"] == sorted(ex.grid["x1"])
+    spec = json.loads(recipe_json(ex.static_spec()))
+    again = load_factory(spec["factory"])(**decode(spec["kwargs"]))
+    assert again.values == ex.values
+
+
+def test_states_are_the_render_of_their_grid_values():
+    ex = wb.gradient_explorer(w11=0.5, x1=1.0, x2=2.0)
+    spec = ex.static_spec()
+    payload = static.explorer_states(spec)
+    combos = static.grid_states(spec)
+    assert len(payload["states"]) == len(combos) == np.prod([len(v) for v in spec["grid"].values()])
+    for k in (0, 7, len(combos) - 1):
+        assert payload["states"][k] == [str(o) for o in ex.render(**{**ex.values, **combos[k]})]
+    assert {f["name"] for f in payload["fixed"]} == set(ex.controls) - set(spec["grid"])
+
+
+def test_static_html_has_labelled_controls_and_the_start_state():
+    ex = wb.chain_explorer(w1=0.5, v1=-2.0, x=3.0)
+    spec = ex.static_spec()
+    payload = static.explorer_states(spec)
+    page = static.explorer_html(spec, payload)
+    assert page.count('type="range"') == len(spec["grid"])
+    for name in spec["grid"]:  # every control has a label that points at it
+        control_id = re.search(rf'<label for="([^"]+)">{name}</label>', page).group(1)
+        assert f'id="{control_id}"' in page
+    assert 'aria-valuetext="0.50"' in page  # w1 reads as its value, at its step's precision
+    start_text = ex.render(**ex.values)[0]
+    assert static.html.escape(start_text) in page
+
+
+def test_slider_values_read_as_the_numbers_they_mean():
+    ex = fw.forward_explorer()
+    ex.controls["x1"].value = 0.1 * 9  # 0.9000000000000001 from the front end's step arithmetic
+    assert ex.values["x1"] == 0.9
+    assert ex.value_label("x1", 0.9) == "0.9"
+    tr = wt.training_explorer()
+    assert tr.value_label("lr", 0.05) == "0.05" and tr.control_kind("lr") == "range"
+    assert tr.control_kind("optimizer") == "select"
+
+
+def test_a_grid_naming_an_unknown_control_is_refused():
+    ex = wb.chain_explorer()
+    with pytest.raises(NnlabValueError, match="^Explorer: grid names unknown"):
+        Explorer(ex.controls, ex.render, grid={"nope": [1.0]})
