@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 # The handout's colours: blue for label 1, red for label 0.
 CLASS_COLORS = {0: "#d62728", 1: "#1f77b4", 2: "#2ca02c", 3: "#9467bd", 4: "#ff7f0e"}
@@ -16,15 +17,77 @@ COLORS = {
     "neutral": "#555555",
 }
 
+# Figures that `new_figure` calls asking for the same grid redraw into instead of making new
+# ones; set by `nnlab.plots.live` around one render of a live explorer (see `redrawing_into`).
+_redraw_targets: list[Figure] = []
+
 
 def new_figure(ncols: int = 1, nrows: int = 1, width: float = 4.0, height: float = 3.2, **kwargs):
     """A Figure with a grid of axes, ``width`` x ``height`` inches per panel.
 
-    Returns ``(fig, axes)``; ``axes`` is a single Axes for one panel, else an array.
+    Returns ``(fig, axes)``; ``axes`` is a single Axes for one panel, else an array. Inside
+    `redrawing_into(figs)`, a call asking for the grid of one of ``figs`` returns it with its axes
+    emptied of their data instead of a new Figure (a live explorer redraws a state that way:
+    the axes, their ticks and the text layout caches survive, which is most of the cost).
     """
+    grid = (ncols, nrows, float(width), float(height), tuple(sorted(kwargs.items())))
+    for k, fig in enumerate(_redraw_targets):
+        if getattr(fig, "_nnlab_grid", None) == grid:
+            del _redraw_targets[k]
+            _empty(fig)
+            return fig, fig._nnlab_axes
     fig = Figure(figsize=(width * ncols, height * nrows), dpi=110, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    fig._nnlab_grid, fig._nnlab_axes = grid, axes
     return fig, axes
+
+
+class redrawing_into:  # noqa: N801 (used as a context manager, like contextlib's)
+    """Context: `new_figure` calls asking for the grid of one of ``figures`` redraw into it
+    (each figure at most once, first match first)."""
+
+    def __init__(self, figures):
+        self.figures = list(figures)
+
+    def __enter__(self):
+        _redraw_targets[:] = self.figures
+        return self
+
+    def __exit__(self, *exc):
+        _redraw_targets.clear()  # figures the render did not ask for stay as they were
+        return False
+
+
+def _empty(fig: Figure) -> None:
+    """Remove what a figure function drew, keeping the grid's axes as a fresh call makes them.
+
+    Axes the function added beyond the grid (colorbars, insets) are removed; the grid's axes
+    lose their artists, legend and data limits, and get back autoscaling and the colour cycle,
+    so drawing into them again gives the picture a new figure would.
+    """
+    grid_axes = set(getattr(fig._nnlab_axes, "flat", [fig._nnlab_axes]))
+    for ax in list(fig.axes):
+        if ax not in grid_axes:
+            ax.remove()
+    for artist in [*fig.texts, *fig.legends, *fig.lines, *fig.patches, *fig.images]:
+        artist.remove()
+    if fig._suptitle is not None:
+        fig._suptitle.set_text("")
+    for ax in grid_axes:
+        for artist in [*ax.lines, *ax.collections, *ax.patches, *ax.texts, *ax.images,
+                       *ax.artists, *ax.tables]:  # fmt: skip
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.set_prop_cycle(None)
+        ax.dataLim.set_points(Bbox.null().get_points())
+        ax.ignore_existing_data_limits = True
+        ax.set_autoscale_on(True)
+        ax.set_title("")
+        ax.set_title("", loc="left")
+        ax.set_title("", loc="right")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
 
 
 def axes_or_new(ax=None, width: float = 5.0, height: float = 3.4):

@@ -12,6 +12,7 @@ a parameter vector of shape (2,) and on a stacked grid of shape (2, rows, cols) 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -167,7 +168,35 @@ def plot_lr_sweep(
 
 def contour_grid(loss2d: Callable, xlim, ylim, steps: int = 101):
     """``(xs, ys, Z)`` with ``Z[i, j] = loss2d([xs[j], ys[i]])``: evaluated on the whole grid at
-    once when ``loss2d`` accepts a stacked (2, rows, cols) array, else point by point."""
+    once when ``loss2d`` accepts a stacked (2, rows, cols) array, else point by point.
+
+    Grids of module-level loss functions (such as `nnlab.course.descent.ravine`) are kept,
+    read-only, so a live explorer that redraws the same loss after each slider move computes
+    its grid once; a closure, method or callable object may change behind the same name and
+    is evaluated every time."""
+    if not _pure_function(loss2d):
+        return _contour_grid(loss2d, xlim, ylim, steps)
+    key = (loss2d, float(xlim[0]), float(xlim[1]), float(ylim[0]), float(ylim[1]), int(steps))
+    if key in _GRIDS:
+        return _GRIDS[key]
+    grid = _contour_grid(loss2d, xlim, ylim, steps)
+    for array in grid:
+        array.flags.writeable = False
+    if len(_GRIDS) >= 8:
+        del _GRIDS[next(iter(_GRIDS))]
+    _GRIDS[key] = grid
+    return grid
+
+
+_GRIDS: dict = {}
+
+
+def _pure_function(f) -> bool:
+    return (inspect.isfunction(f) and f.__closure__ is None
+            and "<locals>" not in f.__qualname__ and "<lambda>" not in f.__qualname__)  # fmt: skip
+
+
+def _contour_grid(loss2d: Callable, xlim, ylim, steps: int):
     xs = np.linspace(float(xlim[0]), float(xlim[1]), steps)
     ys = np.linspace(float(ylim[0]), float(ylim[1]), steps)
     XX, YY = np.meshgrid(xs, ys)
