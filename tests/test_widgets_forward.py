@@ -5,6 +5,7 @@ import pytest
 
 import nnlab
 from nnlab.course import section16 as s16
+from nnlab.plots.live import FigureSnapshot
 from nnlab.widgets import forward as fw
 
 
@@ -30,10 +31,14 @@ def test_explorer_set_updates_readout_and_diagram():
     ex = fw.forward_explorer()
     assert len(ex.controls) == 9
     v = dict(s16.FORWARD_DEFAULTS, w11=-2.0, v0=1.0, x2=1.5)
-    text, fig = ex.set(w11=-2.0, v0=1.0, x2=1.5)
+    text, shown = ex.set(w11=-2.0, v0=1.0, x2=1.5)
     r = s16.forward_readout(**v)
     assert f"= {_engine(v):.6f}" in text and "(agree: yes)" in text
     assert f"{r['z1']:+.4f}" in text.splitlines()[0]
+    # A moved control shows a PNG snapshot of the diagram redrawn in place (plots.live); the
+    # diagram itself is the render function's, drawn for the new values.
+    assert isinstance(shown, FigureSnapshot) and shown.png.startswith(b"\x89PNG")
+    _, fig = ex.render(**ex.values)
     labels = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "edge_label"]
     assert "-2.00" in labels and "+1.00" in labels  # w11 and v0 on their edges
     nodes = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "node_label"]

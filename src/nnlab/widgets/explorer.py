@@ -61,6 +61,7 @@ class Explorer:
         self.factory, self.arguments = factory, dict(arguments or {})
         self.grid = self._complete_grid(grid or {})
         self.outputs = list(render(**self.values))
+        self._live_render = None  # made at the first move: figures redrawn in place
         self._handles = []
         for control in controls.values():
             control.observe(self._on_change, names="value")
@@ -141,7 +142,14 @@ class Explorer:
     # ------------------------------------------------------------------ display
 
     def _on_change(self, change) -> None:
-        self.outputs = list(self.render(**self.values))
+        if self._live_render is None:
+            # Imported here so that importing nnlab.widgets does not load matplotlib.
+            from ..plots.live import live_render
+
+            self._live_render = live_render(self.render)
+        # Figures come back as PNG snapshots of figures redrawn in place (plots.live): the
+        # same pictures as a fresh render, in a fraction of the time.
+        self.outputs = list(self._live_render(**self.values))
         if not self._handles:
             return
         from IPython import get_ipython
