@@ -101,7 +101,7 @@ def _prose_runs(text: str, size: int = 6) -> list[str]:
     runs = []
     for piece in re.split(r"[|.;:()\[\]\n\"'!?]", text):
         words = piece.split()
-        if len(words) >= size and all(re.fullmatch(r"[A-Za-z,-]+", w) for w in words):
+        if len(words) >= size and all(re.fullmatch(r"[A-Za-z][A-Za-z,-]*", w) for w in words):
             runs.append(" ".join(words[:size]))
     return runs
 
