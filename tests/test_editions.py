@@ -76,6 +76,9 @@ def test_student_search_index_has_no_solution_words(student, staff):
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
 def test_downloads_are_reading_copies(chapter, student, staff):
     for edition in (student, staff):
+        # the page's download button hands out exactly this file
+        page = (edition / f"{chapter.doc}.html").read_text(encoding="utf-8")
+        assert f'href="../_sources/{chapter.doc}.ipynb"' in page
         text = notebook_text(edition / "_sources" / f"{chapter.doc}.ipynb")
         assert "{glue" not in text and "solution-start" not in text and "solution-end" not in text
     student_text = notebook_text(student / "_sources" / f"{chapter.doc}.ipynb")
