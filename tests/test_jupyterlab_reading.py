@@ -1,7 +1,8 @@
 """Reading the editions' notebooks in JupyterLab (with jupyterlab-myst, as requirements.txt
 installs it): MyST is rendered, no raw directive or glue role shows, no solution is open.
 
-A JupyterLab server runs on 127.0.0.1 with a token, driven by Playwright with Debian's Chromium.
+A JupyterLab server runs on 127.0.0.1 with a token, driven by Playwright with Debian's Chromium
+(the session's ``chromium`` fixture: it skips with an install hint where Chromium is missing).
 The notebooks are the editions' downloads (the reading copies ``_ext/editions.py`` writes), the
 ones a reader opens.
 """
@@ -19,7 +20,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM_ARGS, chromium_path
 from edition_content import book, distinctive, normalize
 from editions_build import staff_html, student_html
 
@@ -35,10 +35,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    chromium = chromium_path()
-    from playwright.sync_api import sync_playwright
-
+def lab(tmp_path_factory, chromium):
     root = tmp_path_factory.mktemp("lab")
     for name, html in (("staff", staff_html()), ("student", student_html())):
         shutil.copytree(html / "_sources" / "chapters", root / "notebooks" / name)
@@ -65,14 +62,13 @@ def lab(tmp_path_factory):
                 if server.poll() is not None:
                     pytest.fail((root / "server.log").read_text()[-2000:])
                 time.sleep(0.2)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"{base}/lab?token={token}&reset")
-            page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
-            page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
-            yield Lab(page, base, token)
-            browser.close()
+        context = chromium.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.goto(f"{base}/lab?token={token}&reset")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands")
+        page.evaluate("async () => { await window.jupyterapp.restored; return true; }")
+        yield Lab(page, base, token)
+        context.close()
     finally:
         server.terminate()
         server.wait(20)
