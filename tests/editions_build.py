@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,10 @@ def out_dir() -> Path:
 def build(edition: str) -> Path:
     """Run ``scripts/build-edition EDITION --out OUT``; return OUT."""
     out = out_dir()
+    # the script runs with the environment running the tests (CI's venv is not .venv)
+    env = {**os.environ, "VENV": str(Path(sys.executable).parent.parent)}
     done = subprocess.run([str(ROOT / "scripts" / "build-edition"), edition, "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+                          cwd=ROOT, capture_output=True, text=True, env=env)  # fmt: skip
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-40:])
         pytest.fail(f"scripts/build-edition {edition} failed:\n{tail}")
