@@ -104,7 +104,14 @@ class PageWatch:
         self.outside: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
-        local = ("http://127.0.0.1", "data:", "blob:", "about:")
-        page.on("request", lambda r: None if r.url.startswith(local) else self.outside.append(r.url))
-        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("request", self._on_request)
+        page.on("console", self._on_console)
         page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def _on_request(self, request):
+        if not request.url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            self.outside.append(request.url)
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(message.text)
