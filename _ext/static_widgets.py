@@ -27,6 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from docutils import nodes
+from source_keyed_cache import source_digest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -44,14 +45,6 @@ def _configure(app, config) -> None:
     config.html_context = context
 
 
-def _source_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "src" / "nnlab").rglob("*.py")):
-        digest.update(path.relative_to(ROOT).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def _render(spec: dict) -> dict:
     import matplotlib
 
@@ -66,7 +59,7 @@ class StateCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.digest = _source_digest()
+        self.digest = source_digest()
 
     def path(self, spec: dict) -> Path:
         key = hashlib.sha256((self.digest + json.dumps(spec, sort_keys=True)).encode())

@@ -57,6 +57,18 @@ def chromium_path() -> str:
     return path
 
 
+def require_tool(name: str, install: str) -> str:
+    """The path of a command-line tool a test needs; skips the test with an install hint when
+    it is missing, except under CI=true, where a missing tool fails the test."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"this test needs {name}: {install}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def build_book(out: Path | None = None, *extra: str) -> Path:
     """Build the book (HTML) and return its ``html`` folder; ``extra`` are more build options."""
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n",

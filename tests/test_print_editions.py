@@ -9,11 +9,11 @@ the student PDF.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import nbformat
 import pytest
+from browser import chromium_path, require_tool
 from edition_content import CHAPTERS as CHAPTER_FILES
 from edition_content import ROOT, book, distinctive, normalize
 from editions_build import pdfs
@@ -26,9 +26,9 @@ TEX = re.compile(r"\\(frac|mathrm|partial|sigma|tanh|sum|mathbb|hat|bar|dot|begi
 
 @pytest.fixture(scope="module")
 def printed():
+    chromium_path()  # the print edition is Chromium printing the HTML
     for tool in ("pdftotext", "pdfinfo", "pdfimages"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} missing: apt-get install poppler-utils")
+        require_tool(tool, "`sudo apt-get install poppler-utils`")
     files = pdfs()
     pages = {}
     for edition, pdf in files.items():

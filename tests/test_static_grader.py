@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from browser import require_tool
 
 from nnlab.course.grading import ABS_TOL, DEFAULT_RTOL, Mistake, grade
 from nnlab.course.modes import olah_graph
@@ -37,9 +37,7 @@ CHECKS = [
 
 
 def _node(script: str, payload) -> list:
-    node = shutil.which("node") or shutil.which("nodejs")
-    if node is None:
-        pytest.skip("the grader parity test needs node (`sudo apt-get install nodejs`)")
+    node = shutil.which("nodejs") or require_tool("node", "`sudo apt-get install nodejs`")
     program = (
         f"const g = require({json.dumps(str(GRADER))});\n"
         "const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n" + script
