@@ -15,6 +15,7 @@ from nnlab.widgets import backprop as wb
 from nnlab.widgets import forward as fw
 from nnlab.widgets import static
 from nnlab.widgets import training as wt
+from nnlab.widgets.core import number_slider
 from nnlab.widgets.explorer import Explorer
 from nnlab.widgets.recipe import decode, encode, load_factory, recipe_json
 
@@ -74,9 +75,17 @@ def test_static_html_has_labelled_controls_and_the_start_state():
 
 def test_slider_values_read_as_the_numbers_they_mean():
     ex = fw.forward_explorer()
-    ex.controls["x1"].value = 0.1 * 9  # 0.9000000000000001 from the front end's step arithmetic
-    assert ex.values["x1"] == 0.9
-    assert ex.value_label("x1", 0.9) == "0.9"
+    ex.controls["x1"].value = 0.75 + 1e-12  # a value set from code, off the slider's step
+    assert ex.values["x1"] == 0.75
+    assert ex.value_label("x1", 0.75) == "0.75"
+    # Every position low + k * step of a number_slider is exactly the number it shows, which is
+    # what the browser computes and announces; a step such as 0.1 is refused.
+    slider = number_slider("w", 1.0, -3.0, 3.0, 0.25)
+    positions = [slider.min + k * slider.step for k in range(25)]
+    assert all(repr(v) == f"{v:.2f}".rstrip("0").rstrip(".") or repr(v) == f"{v:.1f}"
+               for v in positions)  # fmt: skip
+    with pytest.raises(ValueError, match="number_slider: w: step 0.1 must be a power of two"):
+        number_slider("w", 1.0, -3.0, 3.0, 0.1)
     tr = wt.training_explorer()
     assert tr.value_label("lr", 0.05) == "0.05" and tr.control_kind("lr") == "range"
     assert tr.control_kind("optimizer") == "select"

@@ -29,7 +29,7 @@ from ..engine.errors import NnlabValueError, unknown_name
 from ..engine.trace import Graph
 from ..plots import graph as graph_plot
 from . import static
-from .core import show_controls
+from .core import number_slider, show_controls
 from .explorer import Explorer
 from .selfcheck import feedback_html
 
@@ -37,10 +37,7 @@ from .selfcheck import feedback_html
 
 
 def _slider(value, lo, hi, step, description):
-    return W.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=False, readout_format=".2f",
-    )  # fmt: skip
+    return number_slider(description, value, lo, hi, step)
 
 
 def olah_render(a: float, b: float, seed: str = "b") -> list:

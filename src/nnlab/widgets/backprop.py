@@ -12,6 +12,7 @@ import ipywidgets as W
 from ..course import chain_example, section16
 from ..engine.errors import NnlabValueError
 from ..plots import chain as chain_plot
+from .core import number_slider
 from .explorer import Explorer
 from .selfcheck import SelfCheck
 
@@ -19,18 +20,15 @@ __all__ = ["chain_explorer", "chain_selfcheck", "gradient_explorer", "w11_selfch
 
 
 def _slider(value, lo, hi, step, description):
-    return W.FloatSlider(
-        value=value, min=lo, max=hi, step=step, description=description,
-        continuous_update=False, readout_format=".2f",
-    )  # fmt: skip
+    return number_slider(description, value, lo, hi, step)
 
 
 def chain_explorer(w1: float = 0.5, v1: float = -2.0, x: float = 3.0) -> Explorer:
     """Sliders for w1, v1 and x; outputs: the factor readout and the chain diagram."""
     controls = {
-        "w1": _slider(w1, -2.0, 2.0, 0.05, "w1"),
-        "v1": _slider(v1, -3.0, 3.0, 0.05, "v1"),
-        "x": _slider(x, -4.0, 4.0, 0.1, "x"),
+        "w1": _slider(w1, -2.0, 2.0, 0.25, "w1"),
+        "v1": _slider(v1, -3.0, 3.0, 0.25, "v1"),
+        "x": _slider(x, -4.0, 4.0, 0.25, "x"),
     }
 
     def render(w1, v1, x):
@@ -60,7 +58,7 @@ def gradient_explorer(**defaults) -> Explorer:
         raise NnlabValueError(f"gradient_explorer: unknown value(s) {sorted(unknown)}")
     v = {**section16.GRADIENT_DEFAULTS, **defaults}
     controls = {
-        name: _slider(v[name], -3.0, 3.0, 0.1, name)
+        name: _slider(v[name], -3.0, 3.0, 0.25, name)
         for name in (*section16.PARAMS, *section16.INPUTS)
     }
     controls["y"] = W.IntSlider(value=int(v["y"]), min=0, max=1, step=1, description="y")

@@ -7,10 +7,16 @@ The two patterns the chapters use live beside it: `Explorer` (explorer.py) and `
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as W
 from IPython.display import Pretty, display
 
-__all__ = ["control_grid", "displayable", "reconnect_note", "show_controls"]
+from ..engine.errors import NnlabValueError
+
+__all__ = [
+    "number_slider",
+    "step_decimals","control_grid", "displayable", "reconnect_note", "show_controls"]
 
 # ipywidgets adds the class ``jupyter-widgets-disconnected`` to every view whose kernel
 # connection is gone (a restart, a dead kernel); this note is hidden until then. The style
@@ -62,3 +68,31 @@ def show_controls(widget: W.Widget, description: str, html: str | None = None) -
 def displayable(output):
     """Strings are shown as preformatted text; anything else as itself."""
     return Pretty(output) if isinstance(output, str) else output
+
+
+
+def step_decimals(step: float) -> int:
+    """Decimals that show a multiple of ``step`` exactly (0.05 -> 2, 0.25 -> 2, 1 -> 0)."""
+    for decimals in range(10):
+        if math.isclose(round(step, decimals), step, rel_tol=1e-9, abs_tol=1e-12):
+            return decimals
+    return 10
+
+
+def number_slider(name: str, value: float, low: float, high: float, step: float) -> W.FloatSlider:
+    """A labelled float slider whose every position is the number it shows.
+
+    The browser computes a position as ``low + k * step`` in binary floating point, and
+    ipywidgets announces that raw number to screen readers (``aria-valuetext``): with a step
+    of 0.1 a student hears 1.2999999999999998 for 1.3. A step that is a power of two (0.5,
+    0.25, 0.125), with ``low`` a multiple of it, makes every position exact, so the readout,
+    the value the render gets and what a screen reader says are the same number.
+    """
+    if not (step > 0 and math.frexp(step)[0] == 0.5 and (low / step).is_integer()):
+        raise NnlabValueError(
+            f"number_slider: {name}: step {step} must be a power of two (0.5, 0.25, 0.125, ...) "
+            f"and low {low} a multiple of it, so every position is an exact number"
+        )
+    return W.FloatSlider(value=float(value), min=float(low), max=float(high), step=float(step),
+                         description=name, continuous_update=False,
+                         readout_format=f".{step_decimals(step)}f")  # fmt: skip

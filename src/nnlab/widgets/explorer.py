@@ -12,25 +12,16 @@ with this same ``render`` (see `nnlab.widgets.static`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
 from IPython.display import display
 
 from ..engine.errors import NnlabValueError
-from .core import control_grid, displayable, show_controls
+from .core import control_grid, displayable, show_controls, step_decimals
 from .recipe import encode, factory_name
 
 __all__ = ["Explorer"]
-
-
-def _step_decimals(step: float) -> int:
-    """Decimals that show a multiple of ``step`` exactly (0.05 -> 2, 0.5 -> 1, 1 -> 0)."""
-    for decimals in range(10):
-        if math.isclose(round(step, decimals), step, rel_tol=1e-9, abs_tol=1e-12):
-            return decimals
-    return 10
 
 
 class Explorer:
@@ -72,7 +63,7 @@ class Explorer:
         """A slider's value as the number it means: rounded to the slider's step, so
         0.8999999999999999 reads (and renders) as 0.9."""
         if isinstance(control, W.FloatSlider) and isinstance(value, float):
-            return round(value, _step_decimals(control.step))
+            return round(value, step_decimals(control.step))
         return value
 
     @property
@@ -83,7 +74,7 @@ class Explorer:
         """How a control's value reads: its slider readout, or its option's label."""
         control = self.controls[name]
         if isinstance(control, W.FloatSlider):
-            return f"{value:.{_step_decimals(control.step)}f}"
+            return f"{value:.{step_decimals(control.step)}f}"
         if isinstance(control, W.Dropdown | W.SelectionSlider):
             for label, option in zip(control._options_labels, control._options_values,
                                      strict=True):  # fmt: skip

@@ -6,9 +6,8 @@ the network diagram, and ``forward_selfcheck`` grades a typed y-hat with its mis
 
 from __future__ import annotations
 
-import ipywidgets as W
-
 from ..course import section16
+from .core import number_slider
 from .explorer import Explorer
 from .selfcheck import SelfCheck
 
@@ -42,15 +41,7 @@ def forward_explorer(**start) -> Explorer:
     values = section16.check_values({**section16.FORWARD_DEFAULTS, **start}, names,
                                     "forward_explorer")  # fmt: skip
     controls = {
-        name: W.FloatSlider(
-            value=values[name],
-            min=-3.0,
-            max=3.0,
-            step=0.1,
-            description=name,
-            continuous_update=False,
-            readout_format=".1f",
-        )
+        name: number_slider(name, values[name], -3.0, 3.0, 0.25)
         for name in names
     }
 

@@ -6,10 +6,11 @@ to them.
 
 from __future__ import annotations
 
-import ipywidgets as W
+import math
 
 from ..course.interpret import attribution, boundaries, scores
 from ..nn.mlp import MLP
+from .core import number_slider
 from .explorer import Explorer
 
 __all__ = ["attribution_explorer"]
@@ -33,15 +34,8 @@ def attribution_explorer(
     decision = boundaries.decision_map(f, xlim, ylim, 120)  # computed once, reused per move
 
     def slider(name, value, low, high):
-        return W.FloatSlider(
-            value=float(value),
-            min=float(low),
-            max=float(high),
-            step=0.05,
-            description=name,
-            continuous_update=False,
-            readout_format=".2f",
-        )
+        step = 0.125
+        return number_slider(name, value, math.floor(low / step) * step, high, step)
 
     controls = {"x1": slider("x1", x0[0], *xlim), "x2": slider("x2", x0[1], *ylim)}
 

@@ -6,9 +6,8 @@ The maths (data, the handout's weights, every intermediate value, the mistake hi
 
 from __future__ import annotations
 
-import ipywidgets as W
-
 from ..course import xor
+from .core import number_slider
 from .explorer import Explorer
 from .selfcheck import SelfCheck
 
@@ -26,16 +25,8 @@ def xor_explorer(
 
     W_hid, b_hid, v, c = xor.check_weights(W_hid, b_hid, v, c, "xor_explorer")
 
-    def slider(name, value, low=-3.0, high=3.0):
-        return W.FloatSlider(
-            value=float(value),
-            min=low,
-            max=high,
-            step=0.1,
-            description=name,
-            continuous_update=False,
-            readout_format=".1f",
-        )
+    def slider(name, value):
+        return number_slider(name, value, -3.0, 3.0, 0.25)
 
     controls = {
         "w11": slider("w11", W_hid[0, 0]),
