@@ -15,8 +15,13 @@ from IPython.display import Pretty, display
 from ..engine.errors import NnlabValueError
 
 __all__ = [
+    "control_grid",
+    "displayable",
     "number_slider",
-    "step_decimals","control_grid", "displayable", "reconnect_note", "show_controls"]
+    "reconnect_note",
+    "show_controls",
+    "step_decimals",
+]
 
 # ipywidgets adds the class ``jupyter-widgets-disconnected`` to every view whose kernel
 # connection is gone (a restart, a dead kernel); this note is hidden until then. The style
