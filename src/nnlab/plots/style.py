@@ -5,17 +5,62 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-# The handout's colours: blue for label 1, red for label 0.
-CLASS_COLORS = {0: "#d62728", 1: "#1f77b4", 2: "#2ca02c", 3: "#9467bd", 4: "#ff7f0e"}
+# Okabe & Ito's colour-blind-safe palette (Okabe and Ito 2008, "Color Universal Design").
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+
+# Classes differ by colour *and* marker, so a figure reads in grey or for a colour-blind reader.
+# Label 1 is blue and label 0 vermillion, as the handout's blue/red.
+CLASS_COLORS = {0: OKABE_ITO["vermillion"], 1: OKABE_ITO["blue"], 2: OKABE_ITO["green"],
+                3: OKABE_ITO["purple"], 4: OKABE_ITO["orange"]}  # fmt: skip
+CLASS_MARKERS = {0: "o", 1: "s", 2: "^", 3: "D", 4: "v"}
+
+# Series (lines of one plot) differ by colour, line style and marker: `series_style(k)`.
+SERIES_COLORS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "orange", "purple",
+                                        "sky_blue", "black")]  # fmt: skip
+SERIES_LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (8, 2))]
+SERIES_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
 COLORS = {
-    "input": "#4c8bf5",
-    "hidden": "#3aa655",
-    "hidden2": "#8c2d4a",
-    "output": "#f28e2b",
-    "forward": "#1f77b4",
-    "reverse": "#d62728",
+    "input": OKABE_ITO["sky_blue"],
+    "hidden": OKABE_ITO["green"],
+    "hidden2": OKABE_ITO["purple"],
+    "output": OKABE_ITO["orange"],
+    "forward": OKABE_ITO["blue"],
+    "reverse": OKABE_ITO["vermillion"],
     "neutral": "#555555",
 }
+
+# Text is at least MIN_FONT_PT points on the figure; `check_text_size` in the tests turns that into
+# pixels at the page's content width.
+MIN_FONT_PT = 8.0
+
+
+def class_style(label: int) -> dict:
+    """Keyword arguments for ``ax.scatter`` of one class: colour, marker and a dark edge."""
+    k = int(label)
+    return {"color": CLASS_COLORS[k % len(CLASS_COLORS)],
+            "marker": CLASS_MARKERS[k % len(CLASS_MARKERS)], "edgecolor": "black",
+            "linewidths": 0.6}  # fmt: skip
+
+
+def series_style(k: int, markevery=None) -> dict:
+    """Keyword arguments for ``ax.plot`` of series ``k``: colour, line style and (with
+    ``markevery``, a step or a fraction) a marker, so series differ by more than colour."""
+    n = len(SERIES_COLORS)
+    style = {"color": SERIES_COLORS[k % n], "linestyle": SERIES_LINESTYLES[k % n]}
+    if markevery is not None:
+        style.update(marker=SERIES_MARKERS[k % n], markevery=markevery, markersize=4)
+    return style
+
 
 # Figures that `new_figure` calls asking for the same grid redraw into instead of making new
 # ones; set by `nnlab.plots.live` around one render of a live explorer (see `redrawing_into`).
