@@ -10,7 +10,7 @@
 
 from .rules import GD, OPTIMIZERS, SGD, Adam, Momentum, Nesterov, Optimizer, RMSProp, make
 from .schedules import Schedule, as_schedule, constant, cosine, exponential, step_decay
-from .train import History, random_restarts, train
+from .train import History, clip_by_global_norm, random_restarts, train
 
 __all__ = [
     "OPTIMIZERS",
@@ -25,6 +25,7 @@ __all__ = [
     "Schedule",
     "as_schedule",
     "constant",
+    "clip_by_global_norm",
     "cosine",
     "exponential",
     "make",

@@ -1,5 +1,6 @@
 """The training loop: `train` runs an optimizer on a loss written with nnlab Tensors and
-returns a `History`; `random_restarts` trains from several random starts and keeps the best.
+returns a `History`; `random_restarts` trains from several random starts and keeps the best;
+`clip_by_global_norm` bounds a gradient's norm (what ``train(..., clip_norm=c)`` applies).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from ._checks import as_array, count
 from .rules import Optimizer, make
 from .schedules import as_schedule
 
-__all__ = ["History", "random_restarts", "train"]
+__all__ = ["History", "clip_by_global_norm", "random_restarts", "train"]
 
 _ON_DIVERGENCE = ("stop", "raise")
 # Floor for the divergence reference, so a run starting at loss 0 is not judged against 0.
@@ -78,6 +79,7 @@ def train(
     divergence_factor: float | None = 1e6,
     on_divergence: str = "stop",
     record_params: bool = False,
+    clip_norm: float | None = None,
     **hyper,
 ) -> History:
     """Minimise ``loss_fn`` from ``params`` with ``steps`` optimizer updates.
@@ -99,6 +101,10 @@ def train(
     stops and says so in ``History.message``, or with ``on_divergence="raise"``
     raises `DivergenceError` with that message. Numpy overflow warnings are
     silenced during the run: the History reports what happened.
+
+    With ``clip_norm=c`` each gradient whose global norm exceeds ``c`` is rescaled to norm
+    ``c`` before the update (`clip_by_global_norm`; Pascanu et al. 2013), so no step of GD is
+    longer than ``lr * c``. ``History.grad_norms`` still records the norms before clipping.
     """
     _check_arguments(loss_fn, params)
     opt = _optimizer(optimizer, hyper)
@@ -109,6 +115,8 @@ def train(
             f"optim.train: divergence_factor must be > 1 (or None), got {divergence_factor!r}"
         )
     steps = count("optim.train", "steps", steps)
+    if clip_norm is not None:
+        _check_clip_norm(clip_norm, "optim.train", "clip_norm")
     rate = as_schedule(lr if schedule is None else schedule, "optim.train")
     params = tree_map(_initial_parameter, params)
     full_data, batches = _batches(data, batch_size, seed)
@@ -144,6 +152,8 @@ def train(
             losses.append(loss)
             grad_norms.append(grad_norm)
             lrs.append(lr_now)
+            if clip_norm is not None and grad_norm > clip_norm:
+                grads = _scaled(grads, clip_norm / grad_norm)
             params, state = opt.update(params, grads, state, lr_now)
 
     if problem:
@@ -188,9 +198,39 @@ def random_restarts(loss_fn, init_fn, restarts: int = 5, seed: int = 0, **train_
     return best, runs
 
 
+def clip_by_global_norm(grads, max_norm: float):
+    """``(clipped, norm)``: ``grads`` times ``min(1, max_norm / norm)``, and ``norm``, the
+    global L2 norm before clipping (over every entry of every array).
+
+    ``grads`` is an array or a (nested) list, tuple or dict of arrays; the result has the same
+    structure and the argument is left untouched. The direction is kept and only a gradient
+    longer than ``max_norm`` changes, so clipping only ever shortens a step.
+    """
+    _check_clip_norm(max_norm, "optim.clip_by_global_norm", "max_norm")
+    norm = _global_norm(grads)
+    if not math.isfinite(norm):
+        raise NnlabValueError(
+            "optim.clip_by_global_norm: the gradient is not finite (nan or inf); "
+            "clipping cannot repair it"
+        )
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return _scaled(grads, factor), norm
+
+
 # --- helpers ----------------------------------------------------------------------------
 def _copy(tree):
     return tree_map(np.copy, tree)
+
+
+def _scaled(tree, factor: float):
+    return tree_map(lambda g: as_array(g) * factor, tree)
+
+
+def _check_clip_norm(value, where: str, name: str) -> None:
+    if isinstance(value, bool) or not (
+        isinstance(value, int | float) and math.isfinite(value) and value > 0
+    ):
+        raise NnlabValueError(f"{where}: {name} must be a positive finite number, got {value!r}")
 
 
 def _all_finite(tree) -> bool:
