@@ -20,9 +20,12 @@ import numpy as np
 
 from ..engine import ops
 from ..engine.autodiff import jacobian, jvp, leaf_array, vjp
-from ..engine.errors import NnlabValueError, NotDifferentiableError, unknown_name
+from ..engine.errors import NnlabTypeError, NnlabValueError, NotDifferentiableError, unknown_name
 from ..engine.tensor import Tensor, forward_stream, jvp_input, toposort
 from ..engine.trace import trace
+from ..nn.losses import softmax_cross_entropy
+from ..nn.mlp import MLP
+from .grading import Mistake, distinct_mistakes
 
 MODES = ("forward", "reverse")
 
@@ -285,3 +288,86 @@ def peak_bytes(f, x, mode: str) -> int:
     finally:
         if started:
             tracemalloc.stop()
+
+
+# --- Self-checks (chapter 10): answers and the mistakes students make, for `SelfCheck` ---
+
+
+def _positive_int(value, name: str, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise NnlabValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def cheaper_mode_check(n: int, m: int) -> tuple[int, list[Mistake]]:
+    """The sweeps the cheaper mode needs for the full Jacobian of f: R^n -> R^m, ``min(n, m)``,
+    with the wrong answers a student is likely to give (each with its hint).
+
+    Returns ``(expected, mistakes)`` for `nnlab.widgets.SelfCheck`; mistakes whose value equals
+    the answer or an earlier mistake are left out (`grading.distinct_mistakes`).
+    """
+    n = _positive_int(n, "n", "cheaper_mode_check")
+    m = _positive_int(m, "m", "cheaper_mode_check")
+    expected = min(n, m)
+    candidates = [
+        (max(n, m), "That is the dearer mode. Forward mode needs one sweep per input (n), "
+                    "reverse mode one per output (m): take the smaller count."),
+        (n * m, "One sweep fills a whole column (forward) or a whole row (reverse) of the "
+                "Jacobian, not a single entry."),
+        (1, "One sweep gives one column or one row; the full Jacobian needs one sweep per "
+            "input or one per output."),
+    ]  # fmt: skip
+    return expected, distinct_mistakes(expected, candidates)
+
+
+def gradient_sweeps_check(sizes) -> tuple[int, list[Mistake]]:
+    """Forward sweeps for the gradient of an MLP's loss (with biases) with respect to all its
+    parameters: the loss maps R^P -> R, so forward mode needs P sweeps, one per parameter.
+
+    ``sizes`` are the layer widths ``[n_0, ..., n_D]``; P = sum of ``n_l * n_{l+1} + n_{l+1}``.
+    Returns ``(P, mistakes)`` for `nnlab.widgets.SelfCheck`.
+    """
+    try:
+        widths = [_positive_int(s, "each layer width", "gradient_sweeps_check") for s in sizes]
+    except TypeError:
+        raise NnlabValueError(
+            f"gradient_sweeps_check: sizes must be a list of layer widths, got {sizes!r}"
+        ) from None
+    if len(widths) < 2:
+        raise NnlabValueError(
+            f"gradient_sweeps_check: need at least two layer widths (input, output), got {widths}"
+        )
+    weights = sum(a * b for a, b in zip(widths[:-1], widths[1:], strict=True))
+    biases = sum(widths[1:])
+    expected = weights + biases
+    candidates = [
+        (1, "One sweep is what reverse mode needs (the loss is one number). The question "
+            "asks for forward mode: one sweep per parameter."),
+        (weights, "Close: count the biases too, one per unit of every layer after the input."),
+        (widths[0], "The loss's inputs, for training, are the parameters, not the network's "
+                    "input features: one forward sweep per parameter."),
+        (widths[-1], "The network's outputs do not set the forward count; the loss is one "
+                     "number of all P parameters, and forward mode needs one sweep per parameter."),
+    ]  # fmt: skip
+    return expected, distinct_mistakes(expected, candidates)
+
+
+def mlp_loss_trace(net, batch: int, seed: int = 0):
+    """The traced graph of a softmax classifier's mean cross-entropy on a seeded batch.
+
+    ``net`` is an `nnlab.MLP` with ``output="softmax"``; the batch has ``batch`` rows of
+    standard-normal inputs (``net.sizes[0]`` columns) and seeded labels. Returns the `Graph`
+    reverse mode keeps until its backward sweep (count it with `trace_memory`): per layer the
+    pre-activation and, for hidden layers, the activation, ``batch`` rows each, and the loss.
+    """
+    if not isinstance(net, MLP):
+        raise NnlabTypeError(f"mlp_loss_trace: expected an nnlab.MLP, got {type(net).__name__}")
+    if net.output != "softmax":
+        raise NnlabValueError(
+            f"mlp_loss_trace: the network's output must be 'softmax', got {net.output!r}"
+        )
+    batch = _positive_int(batch, "batch", "mlp_loss_trace")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((batch, net.sizes[0]))
+    y = rng.integers(0, net.sizes[-1], batch)
+    return trace(lambda *p: softmax_cross_entropy(net.logits(X, list(p)), y), *net.parameters())
