@@ -10,6 +10,9 @@ the cell's outputs with the static explorer. Rendered states are cached in
 ``_build/.nnlab_states`` under a key made of the recipe and the source of the nnlab package, so
 a rebuild that changes neither renders nothing.
 
+A practice cell (`nnlab.widgets.practice`) stores a bank recipe (skill, count, seed); it is
+replaced the same way by the bank of problems that ``bank_html`` renders (cached alike).
+
 Self-check forms need no build step (their data is in the notebook's ``text/html``); this
 extension serves their grading script with the explorer script and the stylesheet from
 ``_ext/static/nnlab`` as ``_static/nnlab/...``, gives the book a favicon and sets the theme's
@@ -32,6 +35,7 @@ from source_keyed_cache import source_digest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RECIPE = re.compile(r'class="nnlab-recipe" data-nnlab-recipe="([^"]*)"')
+PRACTICE = re.compile(r'class="nnlab-practice-recipe" data-nnlab-practice="([^"]*)"')
 
 
 def _configure(app, config) -> None:
@@ -74,15 +78,44 @@ class StateCache:
         self.path(spec).write_text(json.dumps(payload))
 
 
-def _recipes(doctree) -> list[tuple[nodes.raw, dict]]:
+def _recipes(doctree, pattern=RECIPE) -> list[tuple[nodes.raw, dict]]:
     found = []
     for raw in doctree.findall(nodes.raw):
         if "html" not in raw.get("format", ""):
             continue
-        match = RECIPE.search(raw.astext())
+        match = pattern.search(raw.astext())
         if match:
             found.append((raw, json.loads(html.unescape(match.group(1)))))
     return found
+
+
+def _render_bank(spec: dict) -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nnlab.widgets import practice
+
+    return {"html": practice.bank_html(spec["skill"], spec["count"], spec["seed"])}
+
+
+def _banks(app, specs: list[dict]) -> list[str]:
+    """Practice banks (`nnlab.widgets.practice.bank_html`), from the cache or rendered."""
+    cache = _cache(app)
+    keys = [{"practice": spec} for spec in specs]
+    found = [cache.get(key) for key in keys]
+    missing = [i for i, p in enumerate(found) if p is None]
+    if missing:
+        workers = min(len(missing), os.cpu_count() or 1)
+        todo = [specs[i] for i in missing]
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as pool:
+                rendered = list(pool.map(_render_bank, todo))
+        else:
+            rendered = [_render_bank(spec) for spec in todo]
+        for i, payload in zip(missing, rendered, strict=True):
+            cache.put(keys[i], payload)
+            found[i] = payload
+    return [payload["html"] for payload in found]
 
 
 def _cell_outputs(node):
@@ -123,21 +156,42 @@ def _prerender(app, env) -> list:
     all explorers share one pool of processes."""
     if app.builder.format != "html":
         return []
-    specs = []
+    specs, banks = [], []
     for docname in sorted(env.found_docs):
         try:
             doctree = env.get_doctree(docname)
         except FileNotFoundError:
             continue
         specs += [spec for _, spec in _recipes(doctree)]
+        banks += [spec for _, spec in _recipes(doctree, PRACTICE)]
     if specs:
         _payloads(app, specs)
+    if banks:
+        _banks(app, banks)
     return []
+
+
+def _replace_outputs(raw, block) -> None:
+    outputs = _cell_outputs(raw)
+    if outputs is None:  # not in a notebook cell: replace the recipe alone
+        raw.replace_self(block)
+    else:  # the static block shows every output of the cell itself
+        outputs.children = []
+        outputs += block
+
+
+def _replace_banks(app, doctree) -> None:
+    found = _recipes(doctree, PRACTICE)
+    if found:
+        banks = _banks(app, [spec for _, spec in found])
+        for (raw, _), bank in zip(found, banks, strict=True):
+            _replace_outputs(raw, nodes.raw("", bank, format="html"))
 
 
 def _replace_recipes(app, doctree, docname) -> None:
     if app.builder.format != "html":
         return
+    _replace_banks(app, doctree)
     found = _recipes(doctree)
     if not found:
         return
@@ -145,13 +199,7 @@ def _replace_recipes(app, doctree, docname) -> None:
 
     payloads = _payloads(app, [spec for _, spec in found])
     for (raw, spec), payload in zip(found, payloads, strict=True):
-        block = nodes.raw("", static.explorer_html(spec, payload), format="html")
-        outputs = _cell_outputs(raw)
-        if outputs is None:  # not in a notebook cell: replace the recipe alone
-            raw.replace_self(block)
-        else:  # the static explorer shows every output of the cell itself
-            outputs.children = []
-            outputs += block
+        _replace_outputs(raw, nodes.raw("", static.explorer_html(spec, payload), format="html"))
 
 
 def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
@@ -173,6 +221,7 @@ def setup(app):
     app.connect("doctree-resolved", _replace_recipes)
     app.connect("html-page-context", _one_of_each_script)
     app.add_css_file("nnlab/nnlab.css")
+    app.add_css_file("nnlab/practice.css")
     app.add_js_file("nnlab/grader.js")
     app.add_js_file("nnlab/explorer.js")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -32,7 +32,9 @@ def test_every_checklist_skill_has_one_chapter_in_toc_order():
     assert numbers == list(range(1, 16))
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     listed = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    assert listed == [f"chapters/{p.stem}" for p in CHAPTERS]
+    # the practice chapter (not a skill, so not numbered) closes the book, in its own part
+    assert listed == [f"chapters/{p.stem}" for p in CHAPTERS] + ["chapters/practice"]
+    assert toc["parts"][-1] == {"caption": "Practice", "chapters": [{"file": "chapters/practice"}]}
 
 
 def test_intro_links_every_chapter():

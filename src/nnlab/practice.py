@@ -29,41 +29,13 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"  # in a source checkou
 
 def draw_figure(spec: dict):
     """A practice figure spec (``Problem.figure`` or ``solution_figure``) as a matplotlib
-    Figure, drawn with `nnlab.plots`."""
-    import numpy as np
-
-    from .course.practice import build_graph
-    from .course.xor import xor_forward
-    from .plots.basis import plot_xor_panels
-    from .plots.graph import draw_three_panels
-    from .plots.network import draw_network
-    from .plots.style import COLORS, new_figure
+    Figure, drawn with `nnlab.plots.practice`."""
+    from .plots.practice import FIGURE_KINDS, practice_figure
 
     kind = spec.get("kind") if isinstance(spec, dict) else None
-    if kind == "network":
-        labels = {(e["layer"], e["i"], e["j"]): e["label"] for e in spec.get("edges", [])}
-        return draw_network({"sizes": spec["sizes"], "bias": spec["bias"]}, edge_labels=labels)
-    if kind == "graph":
-        graph = build_graph(spec["graph"])
-        return draw_three_panels(graph, wrt=spec["wrt"], precision=2)
-    if kind == "xor":
-        state = xor_forward(spec["W"], spec["b"], spec["v"], spec["c"])
-        return plot_xor_panels(state)
-    if kind == "descent":
-        a, path = float(spec["a"]), np.asarray(spec["path"], dtype=np.float64)
-        span = max(1.0, float(np.max(np.abs(path)))) * 1.15
-        w = np.linspace(-span, span, 201)
-        fig, ax = new_figure(width=4.6, height=3.2)
-        ax.plot(w, 0.5 * a * w**2, color=COLORS["neutral"], lw=1.5, label="$L(w) = a w^2/2$")
-        ax.plot(path, 0.5 * a * path**2, "o-", color=COLORS["output"], ms=5, lw=1,
-                label="gradient-descent steps")  # fmt: skip
-        for t, x in enumerate(path):
-            ax.annotate(f"$w_{t}$", (x, 0.5 * a * x**2), textcoords="offset points",
-                        xytext=(4, 4), fontsize=8)  # fmt: skip
-        ax.set(xlabel="$w$", ylabel="$L(w)$")
-        ax.legend(fontsize=8)
-        return fig
-    raise NnlabValueError(f"{WHERE}: unknown figure spec kind {kind!r}")
+    if kind not in FIGURE_KINDS:
+        raise NnlabValueError(f"{WHERE}: unknown figure spec kind {kind!r}")
+    return practice_figure(spec)
 
 
 def write_figures(problems, out: Path) -> dict[str, str]:

@@ -3,6 +3,8 @@
  * The answer, the tolerance and the typical mistakes (values and hints) are data in each form,
  * computed by the engine when the notebook ran. Parsing follows Python's float(): decimals,
  * exponents, underscores between digits, inf/nan, "a/b" fractions, and the Unicode minus.
+ * Practice banks (chapters/practice) are graded answer by answer the same way, with "Next
+ * problem" and "Show solution"; swapped-in problems are typeset by MathJax when it is loaded.
  * tests/test_static_grader.py runs this file under node against the Python grader.
  */
 (function (root) {
@@ -140,13 +142,74 @@
     });
   }
 
+  // Practice banks (nnlab.widgets.practice.bank_html): one problem on the stage, every problem
+  // of the bank in a <template>, the bank's pictures once each in a JSON script.
+  function gradeProblem(answers, data) {
+    return data.map(function (row, i) { return gradeRow(answers[i], row); });
+  }
+
+  function setupProblem(body) {
+    var data = JSON.parse(body.querySelector("script.nnlab-answers").textContent);
+    var form = body.querySelector("form.nnlab-practice-form");
+    var inputs = form.querySelectorAll("input[data-answer]");
+    var outputs = form.querySelectorAll("output[data-answer]");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answers = Array.prototype.map.call(inputs, function (input) { return input.value; });
+      gradeProblem(answers, data).forEach(function (verdict, i) { show(outputs[i], verdict); });
+    });
+    inputs.forEach(function (input, i) {
+      input.addEventListener("input", function () { clear(outputs[i]); });
+    });
+    var toggle = body.querySelector("button.nnlab-practice-toggle");
+    var solution = body.querySelector(".nnlab-practice-solution");
+    toggle.addEventListener("click", function () {
+      var open = solution.hidden;
+      solution.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "Hide solution" : "Show solution";
+    });
+  }
+
+  function typeset(node) {
+    var mj = root.MathJax;
+    if (mj && typeof mj.typesetPromise === "function") {
+      return mj.typesetPromise([node]).catch(function () { /* leave the TeX source shown */ });
+    }
+    return null;
+  }
+
+  function setupPractice(bank) {
+    var templates = bank.querySelectorAll("template.nnlab-practice-problem");
+    var images = JSON.parse(bank.querySelector("script.nnlab-practice-images").textContent);
+    var stage = bank.querySelector(".nnlab-practice-stage");
+    var count = bank.querySelector(".nnlab-practice-count");
+    var next = bank.querySelector("button.nnlab-practice-next");
+    var at = 0;
+    setupProblem(stage.firstElementChild);
+    next.addEventListener("click", function () {
+      at = (at + 1) % templates.length;
+      var body = templates[at].content.firstElementChild.cloneNode(true);
+      body.querySelectorAll("img[data-image]").forEach(function (img) {
+        img.src = "data:image/png;base64," + images[Number(img.getAttribute("data-image"))];
+      });
+      stage.replaceChildren(body);
+      setupProblem(body);
+      count.textContent = "Problem " + (at + 1) + " of " + templates.length;
+      typeset(body);
+      // The new problem's title takes the focus, so a screen reader reads it next.
+      body.querySelector(".nnlab-practice-title").focus();
+    });
+  }
+
   function init() {
     document.querySelectorAll("form.nnlab-check").forEach(setupCheck);
     document.querySelectorAll("form.nnlab-table-check").forEach(setupTable);
+    document.querySelectorAll("div.nnlab-practice").forEach(setupPractice);
   }
 
   var api = { parseAnswer: parseAnswer, isClose: isClose, grade: grade, gradeRow: gradeRow,
-    pyRepr: pyRepr };
+    gradeProblem: gradeProblem, pyRepr: pyRepr };
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {
