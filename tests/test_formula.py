@@ -10,8 +10,8 @@ from nnlab.course import formula as F
 def test_latex_for_section16_network():
     net = nnlab.MLP([2, 2, 1], activation="relu", output="sigmoid", bias=[False, True])
     assert F.latex_layers(net) == [
-        r"h_{1} = \mathrm{ReLU}\left(x W_{1}\right)",
-        r"\hat{y} = \sigma\left(h_{1} W_{2} + b_{2}\right)",
+        r"a_{1} = \mathrm{ReLU}\left(x W_{0}\right)",
+        r"\hat{y} = \sigma\left(a_{1} W_{1} + b_{1}\right)",
     ]
     s = F.latex_scalar(net, names="handout")
     assert s.startswith(r"\hat{y} = \sigma\left(v_{0} + v_{1}\,\mathrm{ReLU}")
@@ -25,7 +25,12 @@ def test_composed_and_generic_scalar():
     assert c.count(r"\mathrm{ReLU}") == 1 and c.count(r"\tanh") == 1 and r"\sigma" not in c
     s = F.latex_scalar(net)
     assert s.count(r"\tanh") == 3 and s.count(r"\mathrm{ReLU}") == 3 * 2
-    assert "w^{(3)}_{31}" in s
+    # Layers counted from 0 as in net.W (the third weight layer is W[2]), units from 1.
+    assert "w^{(2)}_{31}" in s and "w^{(0)}_{11}" in s and "w^{(3)}" not in s
+    assert c == (
+        r"\hat{y} = \tanh\left(\mathrm{ReLU}\left(x W_{0} + b_{0}\right) W_{1} + b_{1}\right)"
+        r" W_{2} + b_{2}"
+    )
 
 
 def test_round_trip_spec_formula_spec():

@@ -1,11 +1,13 @@
 """Between a network's picture and its formula: spec -> LaTeX, and formula -> spec.
 
-Conventions are the engine's: examples are rows and layer ``l`` computes
-``a_{l+1} = act(a_l W_l + b_l)``; ``W_l[i, j]`` joins unit ``i`` to unit ``j`` of the
-next layer. Scalar formulas name weights ``w^{(l)}_{ij}`` with subscripts counted
-from 1 (``w_{12}`` is ``W[0][0, 1]``), or, with ``names="handout"`` for a network
-with one hidden layer and one output, ``w_{ij}`` (inputs to hidden), ``v_j``
-(hidden to output) and ``v_0`` (output bias) as in the handout's §1.6.
+Conventions are the book's (intro, "one layer-index scheme"): examples are rows, layers are
+numbered from 0 as in the code, and layer ``l`` computes ``a_{l+1} = act(a_l W_l + b_l)``
+with ``a_0 = x``; ``W_l`` is the engine's ``net.W[l]`` and ``W_l[i, j]`` joins unit ``i`` to
+unit ``j`` of the next layer. Scalar formulas name weights ``w^{(l)}_{ij}`` with the layer
+``l`` counted from 0 and the unit subscripts from 1, like the inputs ``x_1, x_2``
+(``w^{(0)}_{12}`` is ``W[0][0, 1]``), or, with ``names="handout"`` for a network with one
+hidden layer and one output, ``w_{ij}`` (inputs to hidden), ``v_j`` (hidden to output) and
+``v_0`` (output bias) as in the handout's §1.6.
 """
 
 from __future__ import annotations
@@ -56,36 +58,41 @@ def _apply(act: str, inner: str) -> str:
 
 
 def latex_layers(spec) -> list[str]:
-    """One matrix-form equation per weight layer, e.g. ``h_1 = ReLU(x W_1)``.
+    """One matrix-form equation per weight layer, e.g. ``a_1 = ReLU(x W_0)``.
 
-    Weight layers are numbered from 1 in the maths: ``W_1`` is the engine's ``net.W[0]``.
+    Weight layers are numbered from 0, as in the code: ``W_0`` is the engine's ``net.W[0]``,
+    and layer ``l`` maps ``a_l`` (``a_0 = x``) to ``a_{l+1}`` (the last one is ``y-hat``).
     """
     info = _spec(spec, "latex_layers")
     depth = len(info["sizes"]) - 1
     acts = [*info["activation"], info["output"]]
     out, prev = [], "x"
     for layer in range(depth):
-        target = r"\hat{y}" if layer == depth - 1 else f"h_{{{layer + 1}}}"
-        lin = f"{prev} W_{{{layer + 1}}}" + (f" + b_{{{layer + 1}}}" if info["bias"][layer] else "")
+        target = r"\hat{y}" if layer == depth - 1 else f"a_{{{layer + 1}}}"
+        lin = f"{prev} W_{{{layer}}}" + (f" + b_{{{layer}}}" if info["bias"][layer] else "")
         out.append(f"{target} = {_apply(acts[layer], lin)}")
         prev = target
     return out
 
 
 def latex_composed(spec) -> str:
-    """The whole network as one nested formula, e.g. ``y = sigma(ReLU(x W_1) W_2 + b_2)``."""
+    """The whole network as one nested formula, e.g. ``y = sigma(ReLU(x W_0) W_1 + b_1)``."""
     info = _spec(spec, "latex_composed")
     depth = len(info["sizes"]) - 1
     acts = [*info["activation"], info["output"]]
     expr = "x"
     for layer in range(depth):
-        lin = f"{expr} W_{{{layer + 1}}}" + (f" + b_{{{layer + 1}}}" if info["bias"][layer] else "")
+        lin = f"{expr} W_{{{layer}}}" + (f" + b_{{{layer}}}" if info["bias"][layer] else "")
         expr = _apply(acts[layer], lin)
     return rf"\hat{{y}} = {expr}"
 
 
 def latex_scalar(spec, names: str = "generic") -> str:
-    """The unit-by-unit formula (small networks with one output), every weight written out."""
+    """The unit-by-unit formula (small networks with one output), every weight written out.
+
+    Generic names: ``w^{(l)}_{ij}`` is ``W[l][i-1, j-1]`` and ``b^{(l)}_j`` is ``b[l][j-1]``
+    (layer from 0, units from 1; no superscript for a single layer).
+    """
     info = _spec(spec, "latex_scalar")
     sizes, bias = info["sizes"], info["bias"]
     depth = len(sizes) - 1
@@ -102,13 +109,13 @@ def latex_scalar(spec, names: str = "generic") -> str:
     def weight(layer, i, j):
         if names == "handout":
             return f"w_{{{i + 1}{j + 1}}}" if layer == 0 else f"v_{{{i + 1}}}"
-        sup = "" if depth == 1 else f"^{{({layer + 1})}}"
+        sup = "" if depth == 1 else f"^{{({layer})}}"
         return f"w{sup}_{{{i + 1}{j + 1}}}"
 
     def bias_name(layer, j):
         if names == "handout":
             return f"b_{{{j + 1}}}" if layer == 0 else "v_{0}"
-        sup = "" if depth == 1 else f"^{{({layer + 1})}}"
+        sup = "" if depth == 1 else f"^{{({layer})}}"
         return f"b{sup}_{{{j + 1}}}"
 
     units = [f"x_{{{i + 1}}}" for i in range(sizes[0])]
