@@ -20,8 +20,8 @@ def test_learned_features_plot_shows_every_feature_and_the_sum():
     left, right = fig.axes
     assert len(left.lines) == 3
     np.testing.assert_allclose(left.lines[1].get_ydata(), Phi[:, 1])
-    dashed = [ln for ln in right.lines if ln.get_linestyle() == "--"]
-    assert len(dashed) == 1
+    dashed = [ln for ln in right.lines if ln.get_label().startswith(r"$\sum")]
+    assert len(dashed) == 1 and dashed[0].get_linestyle() == "--" and dashed[0].get_color() == "k"
     np.testing.assert_allclose(dashed[0].get_ydata(), net(x)[:, 0], atol=1e-12)
     with pytest.raises(ValueError, match="Phi must have shape"):
         pb.plot_learned_features(x, Phi[:, :2], w, b)
@@ -57,16 +57,24 @@ def test_quadrant_collapse_counts_the_points_at_the_origin():
         pb.plot_quadrant_collapse(X, y, H[:5])
 
 
-def test_feature_space_plot_is_3d_for_three_features():
+def test_feature_space_of_three_features_is_seen_along_the_last_layer():
     X, y = nnlab.data.moons(40, noise=0.1, seed=0)
     net = nnlab.MLP([2, 3, 1], "tanh", output="sigmoid", seed=0)
     H = basis.learned_features(net, X)
     g = nnlab.data.grid((-1.5, 2.5), (-1, 1.5), 20)
     fig = pb.plot_feature_space(X, y, H, net.W[1][:, 0], net.b[1][0], g, net.logits(g.points))
     assert len(fig.axes) == 2
-    assert fig.axes[1].name == "3d"
+    assert fig.axes[1].name == "rectilinear"  # no 3-D panel: the 2-D view shows the same split
+    # horizontal axis: each point's score H w + b, so the boundary is the line at 0 and the
+    # points right of it are those the network calls class 1
+    w, b = net.W[1][:, 0], float(net.b[1][0])
+    shown = np.concatenate([c.get_offsets() for c in fig.axes[1].collections])
+    np.testing.assert_allclose(np.sort(shown[:, 0]), np.sort(H @ w + b), atol=1e-12)
+    assert fig.axes[1].lines[0].get_xdata()[0] == 0.0
     colors = {tuple(np.round(c.get_facecolor()[0][:3], 3)) for c in fig.axes[0].collections[-2:]}
     assert len(colors) == 2
+    markers = {c.get_paths()[0].vertices.shape for c in fig.axes[1].collections}
+    assert len(markers) == 2  # the classes differ by marker as well as colour
     fig2 = pb.plot_feature_space(X, y, H[:, :2], net.W[1][:2, 0], 0.0)
     assert fig2.axes[1].name == "rectilinear"
 

@@ -73,10 +73,18 @@ def test_draw_graph_labels_are_engine_numbers():
 def test_three_panels_and_errors():
     g = olah(1.0, -2.0)
     fig = gp.draw_three_panels(g, "a", precision=2)
-    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    # three panels in a row would be 13 inches, scaled to half size on the page: a 2 x 2 grid
+    # (values and a key on top, forward and reverse below), within the page's width
+    assert isinstance(fig, Figure) and len(fig.axes) == 4
+    assert fig.get_figwidth() <= gp.PAGE_WIDTH_IN
+    values, key, forward, reverse = fig.axes
     t = [float(x) for x in g.tangents("a")]
-    assert f"de/da = {t[-1]:.2f}" in texts(fig.axes[1])
-    assert len(gp.draw_three_panels(g, "a", stacked=True).axes) == 3
+    assert f"de/da = {t[-1]:.2f}" in texts(forward)
+    assert forward.get_title().startswith("forward") and reverse.get_title().startswith("reverse")
+    assert any("d(node)/da" in line for line in texts(key))
+    stacked = gp.draw_three_panels(g, "a", stacked=True)
+    assert len(stacked.axes) == 3 and stacked.get_figwidth() <= gp.PAGE_WIDTH_IN
+    assert len(gp.draw_three_panels(g, "a", stacked=False).axes) == 3
     with pytest.raises(ValueError, match="^draw_graph: unknown mode 'sideways'"):
         gp.draw_graph(g, "sideways")
     with pytest.raises(LookupError, match="^draw_graph: 'c' is not an input of the graph"):

@@ -33,7 +33,7 @@ def test_surface_errors():
         surfaces.surface("toy", [0.0, 1.0], [0.0, 1.0])
 
 
-def test_plot_surface_both_views_paths_and_annotations():
+def test_plot_surface_contours_paths_and_annotations():
     xs = np.linspace(-1.5, 1.5, 21)
     Z, _ = surfaces.surface(toy, xs, xs)
     H = curvature.hessian(toy, np.zeros(2))
@@ -43,7 +43,8 @@ def test_plot_surface_both_views_paths_and_annotations():
     )
     assert isinstance(fig, Figure)
     contour_ax = fig.axes[0]
-    assert any(ax.name == "3d" for ax in fig.axes)
+    assert not any(ax.name == "3d" for ax in fig.axes)  # no 3-D panel: it added nothing
+    assert len(fig.axes) == 2  # the map and its colour bar
     np.testing.assert_allclose(contour_ax.lines[0].get_xydata(), path)
     texts = [t.get_text() for t in contour_ax.texts]
     assert texts == ["λ = -2.000, 2.000"]
@@ -58,6 +59,8 @@ def test_plot_surface_contour_only_and_errors():
     assert not any(ax.name == "3d" for ax in fig.axes)
     with pytest.raises(ValueError, match="view"):
         surfaces.plot_surface(xs, xs, Z, view="side")
+    with pytest.raises(ValueError, match="view"):
+        surfaces.plot_surface(xs, xs, Z, view="3d")
     with pytest.raises(ValueError, match="expected"):
         surfaces.plot_surface(xs, xs[:3], Z)
     with pytest.raises(ValueError, match="path"):

@@ -9,7 +9,7 @@ import numpy as np
 from ..engine.errors import NnlabValueError
 from ..engine.ops import relu, softmax
 from ..nn.mlp import ACTIVATIONS
-from .style import COLORS, new_figure
+from .style import COLORS, new_figure, series_style
 
 __all__ = ["plot_activations", "plot_softmax", "plot_relu_identities"]
 
@@ -34,17 +34,18 @@ def plot_activations(names: Sequence[str] = ("relu", "tanh", "sigmoid"), zlim=(-
             f"plot_activations: zlim must be (low, high) with low < high, got {zlim}"
         )
     z = np.linspace(zlim[0], zlim[1], n)
-    fig, axes = new_figure(ncols=len(names), width=3.2, height=2.8)
+    # three panels side by side stay within the page's width (text at full size)
+    fig, axes = new_figure(ncols=len(names), width=min(3.2, 7.0 / len(names)), height=2.5)
     axes = np.atleast_1d(axes)
     for ax, name in zip(axes, names, strict=True):
         act = ACTIVATIONS[name]
         a = np.asarray(act.fn(z))
         da = act.derivative(z, a)
-        ax.plot(z, a, color=COLORS["forward"], lw=2, label=f"{name}(z)")
-        ax.plot(z, da, color=COLORS["reverse"], lw=1.6, ls="--", label="derivative")
+        ax.plot(z, a, lw=2, label=f"{name}(z)", **series_style(0))
+        ax.plot(z, da, lw=1.6, label="derivative", **series_style(1, markevery=40))
         for y in _BOUNDS.get(name, []):
             ax.axhline(y, color=COLORS["neutral"], lw=0.8, ls=":")
-        ax.set_title(f"{name}: range {act.range}", fontsize=10)
+        ax.set_title(f"{name}: range {act.range}", fontsize=9)
         ax.set_xlabel("z")
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8, loc="upper left")
@@ -63,10 +64,10 @@ def plot_softmax(logits, labels=None):
     if len(labels) != z.size:
         raise NnlabValueError(f"plot_softmax: labels needs {z.size} entries, got {len(labels)}")
     fig, (ax1, ax2) = new_figure(ncols=2, width=3.4, height=2.6)
-    ax1.bar(labels, z, color=COLORS["hidden"])
+    ax1.bar(labels, z, color=COLORS["hidden"], edgecolor="black", linewidth=0.6)
     ax1.axhline(0, color="black", lw=0.8)
     ax1.set_title("logits z (any real numbers)", fontsize=10)
-    ax2.bar(labels, p, color=COLORS["output"])
+    ax2.bar(labels, p, color=COLORS["output"], edgecolor="black", linewidth=0.6)
     ax2.set_ylim(0, 1)
     ax2.set_title(f"softmax(z): sums to {p.sum():.3f}", fontsize=10)
     for k, v in enumerate(p):
@@ -85,8 +86,8 @@ def plot_relu_identities(xlim=(-3.0, 3.0), n=301):
     ]
     for ax, (title, a, b, total) in zip(axes, panels, strict=True):
         ax.plot(x, total, color=COLORS["output"], lw=6, alpha=0.45, label="sum")
-        ax.plot(x, a, color=COLORS["hidden"], lw=1.8, ls="--", label="first term")
-        ax.plot(x, b, color=COLORS["hidden2"], lw=1.8, ls=":", label="second term")
+        ax.plot(x, a, lw=1.8, label="first term", **series_style(0, markevery=30))
+        ax.plot(x, b, lw=1.8, label="second term", **series_style(1, markevery=(15, 30)))
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("x")
         ax.grid(alpha=0.3)

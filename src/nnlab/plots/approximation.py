@@ -8,9 +8,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..engine.errors import NnlabValueError
-from .style import COLORS, new_figure
-
-_FIT_COLORS = [COLORS["forward"], COLORS["output"], COLORS["hidden"], COLORS["hidden2"]]
+from .style import COLORS, new_figure, series_style
 
 
 def _curve(x, y, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -39,13 +37,22 @@ def plot_fit(
     x, target = _curve(x, target, "plot_fit")
     if not fits:
         raise NnlabValueError("plot_fit: needs at least one fitted curve")
-    fig, (ax, ax_err) = new_figure(ncols=2, width=4.2, height=3.2)
+    fig, (ax, ax_err) = new_figure(ncols=2, width=3.5, height=3.0)
     ax.plot(x, target, color=COLORS["neutral"], lw=3, alpha=0.45, label="target f")
     for k, (label, values) in enumerate(fits.items()):
         _, values = _curve(x, values, f"plot_fit[{label}]")
-        color = _FIT_COLORS[k % len(_FIT_COLORS)]
-        ax.plot(x, values, color=color, lw=1.4, label=label)
-        ax_err.plot(x, np.abs(values - target), color=color, lw=1.2, label=label)
+        # each fit keeps one colour, line style and marker in both panels
+        every = max(1, x.size // 8)
+        ax.plot(
+            x, values, lw=1.4, label=label, **series_style(k, markevery=(k * every // 3, every))
+        )
+        ax_err.plot(
+            x,
+            np.abs(values - target),
+            lw=1.2,
+            label=label,
+            **series_style(k, markevery=(k * every // 3, every)),
+        )
     if knots is not None:
         ax.plot(knots, knot_values, "o", ms=4, color=COLORS["neutral"], label="knots")
     ax.set(xlabel="x", ylabel="value", title=title)
@@ -61,13 +68,12 @@ def plot_convergence(Ks, errors, rate: float, constant: float):
     if np.any(Ks <= 0) or np.any(errors <= 0):
         raise NnlabValueError("plot_convergence: needs positive K and positive errors (log axes)")
     fig, ax = new_figure(width=4.6, height=3.4)
-    ax.loglog(Ks, errors, "o", color=COLORS["forward"], label="max error on the grid")
+    ax.loglog(Ks, errors, "o", color=COLORS["forward"], mec="black", label="max error on the grid")
     fine = np.geomspace(Ks.min(), Ks.max(), 50)
     ax.loglog(
         fine,
         constant * fine**rate,
-        "--",
-        color=COLORS["reverse"],
+        **series_style(1),
         label=f"fit: {constant:.2f} K^({rate:.2f})",
     )
     ax.set(
@@ -88,7 +94,7 @@ def plot_extrapolation(x, target, net_values, a: float, b: float):
     fig, ax = new_figure(width=5.2, height=3.4)
     ax.axvspan(a, b, color=COLORS["hidden"], alpha=0.12, label=f"[a, b] = [{a:g}, {b:g}]")
     ax.plot(x, target, color=COLORS["neutral"], lw=3, alpha=0.45, label="target f")
-    ax.plot(x, net_values, color=COLORS["forward"], lw=1.4, label="network")
+    ax.plot(x, net_values, lw=1.4, label="network", **series_style(0))
     ax.set(
         xlabel="x", ylabel="value", title="Inside [a, b] the network is close; outside it is not"
     )
@@ -106,8 +112,8 @@ def plot_unbounded_target(x, target, net_values, bound: float):
         )
     fig, ax = new_figure(width=5.0, height=3.4)
     ax.semilogx(x, target, color=COLORS["neutral"], lw=3, alpha=0.45, label="f(x) = 1/x")
-    ax.semilogx(x, net_values, color=COLORS["forward"], lw=1.4, label="network")
-    ax.axhline(bound, color=COLORS["reverse"], ls="--", lw=1, label=f"network's max = {bound:.1f}")
+    ax.semilogx(x, net_values, lw=1.4, label="network", **series_style(0))
+    ax.axhline(bound, lw=1, label=f"network's max = {bound:.1f}", **series_style(1))
     ax.set_yscale("log")
     ax.set(
         xlabel="x (log scale)",

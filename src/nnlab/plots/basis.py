@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from ..engine.errors import NnlabValueError
-from .style import CLASS_COLORS, COLORS, new_figure
+from .style import CLASS_COLORS, COLORS, class_style, new_figure, series_style
 
 __all__ = [
     "plot_error_vs_size",
@@ -22,8 +22,6 @@ __all__ = [
     "plot_seed_spread",
     "plot_xor_panels",
 ]
-
-_LINE_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
 def _vector(a, name, where: str):
@@ -56,12 +54,9 @@ def _scatter_classes(ax, P, y, size=40, labels=True, **kwargs):
                 P[rows, 0],
                 P[rows, 1],
                 s=size,
-                c=CLASS_COLORS[label],
-                edgecolors="k",
-                linewidths=0.5,
                 label=f"y = {label}" if labels else None,
-                **kwargs,
-            )
+                **{**class_style(label), **kwargs},
+            )  # colour and marker per class
 
 
 # --- chapter 4 ----------------------------------------------------------------------------------
@@ -75,20 +70,15 @@ def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=
         raise NnlabValueError(
             f"plot_learned_features: Phi must have shape ({len(x)}, {len(w)}), got {Phi.shape}"
         )
-    fig, (ax1, ax2) = new_figure(ncols=2, width=4.6, height=3.4)
+    fig, (ax1, ax2) = new_figure(ncols=2, width=3.5, height=3.3)
+    every = max(1, len(x) // 8)
     for j in range(Phi.shape[1]):
-        color = _LINE_COLORS[j % len(_LINE_COLORS)]
-        ax1.plot(x, Phi[:, j], color=color, label=rf"$\phi_{{{j + 1}}}$")
-        ax2.plot(
-            x,
-            w[j] * Phi[:, j],
-            color=color,
-            lw=1,
-            alpha=0.8,
-            label=rf"$w_{{{j + 1}}}\phi_{{{j + 1}}}$",
-        )
+        style = series_style(j, markevery=(j * every // 4, every))  # feature j: one look
+        ax1.plot(x, Phi[:, j], label=rf"$\phi_{{{j + 1}}}$", **style)
+        ax2.plot(x, w[j] * Phi[:, j], lw=1, alpha=0.8, label=rf"$w_{{{j + 1}}}\phi_{{{j + 1}}}$",
+                 **style)  # fmt: skip
     ax1.set(title="learned features $\\phi_j(x)$", xlabel="$x$")
-    ax1.legend(fontsize=7, loc="best")
+    ax1.legend(fontsize=8, loc="best")
     ax2.axhline(float(b), color=COLORS["neutral"], lw=1, ls=":", label="bias $b$")
     total = Phi @ w + float(b)
     if output is not None:
@@ -103,8 +93,11 @@ def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=
     ax2.plot(x, total, color="k", lw=1.5, ls="--", label=r"$\sum_j w_j\phi_j + b$")
     if x_train is not None and y_train is not None:
         _scatter_training(ax2, x_train, y_train, "plot_learned_features")
-    ax2.set(title="last layer: weighted sum of the features", xlabel="$x$")
-    ax2.legend(fontsize=6, loc="best", ncol=2)
+    ax2.set(title="last layer: weighted sum", xlabel="$x$")
+    ax1.title.set_fontsize(9)
+    ax2.title.set_fontsize(9)
+    # the legend of the sum panel goes under the panels, where it hides no curve
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     return fig
 
 
@@ -119,8 +112,7 @@ def plot_feature_space(X, y, H, w, b, grid=None, grid_scores=None):
             f"plot_feature_space: H must have shape (n, 2) or (n, 3) matching w, got {H.shape}, w "
             f"{w.shape}"
         )
-    fig, axes = new_figure(ncols=2, width=4.2, height=3.6)
-    ax1 = axes[0]
+    fig, (ax1, ax2) = new_figure(ncols=2, width=3.5, height=3.3)
     if grid is not None and grid_scores is not None:
         scores = np.asarray(grid_scores).reshape(grid.xx.shape)
         ax1.contourf(
@@ -134,37 +126,36 @@ def plot_feature_space(X, y, H, w, b, grid=None, grid_scores=None):
         ax1.contour(grid.xx, grid.yy, scores, levels=[0.0], colors="k", linewidths=1)
     _scatter_classes(ax1, X, y, size=14)
     ax1.set(title="input space $x$", xlabel="$x_1$", ylabel="$x_2$")
-    ax1.legend(fontsize=7, loc="lower left")
+    ax1.legend(fontsize=8, loc="lower left")
     if H.shape[1] == 2:
-        ax2 = axes[1]
         _scatter_classes(ax2, H, y, size=14)
         lim = np.array([H[:, 0].min(), H[:, 0].max()])
         if abs(w[1]) > 1e-12:
             ax2.plot(lim, -(w[0] * lim + b) / w[1], "k-", lw=1)
         ax2.set(xlabel=r"$\phi_1$", ylabel=r"$\phi_2$")
+        ax2.set_title("feature space $\\phi(x)$, boundary of the last layer", fontsize=9)
     else:
-        axes[1].remove()
-        ax2 = fig.add_subplot(1, 2, 2, projection="3d")
-        for label in (0, 1):
-            rows = np.asarray(y) == label
-            ax2.scatter(
-                H[rows, 0], H[rows, 1], H[rows, 2], s=8, c=CLASS_COLORS[label], depthshade=False
-            )
-        k = int(np.argmax(np.abs(w)))
-        others = [i for i in range(3) if i != k]
-        u = np.linspace(H[:, others[0]].min(), H[:, others[0]].max(), 10)
-        s = np.linspace(H[:, others[1]].min(), H[:, others[1]].max(), 10)
-        uu, ss = np.meshgrid(u, s)
-        coords = [None, None, None]
-        coords[others[0]], coords[others[1]] = uu, ss
-        coords[k] = -(w[others[0]] * uu + w[others[1]] * ss + b) / w[k]
-        lo, hi = H[:, k].min() - 0.2, H[:, k].max() + 0.2
-        coords[k] = np.where((coords[k] < lo) | (coords[k] > hi), np.nan, coords[k])
-        ax2.plot_surface(*coords, color="0.5", alpha=0.3, linewidth=0)
-        ax2.set(xlabel=r"$\phi_1$", ylabel=r"$\phi_2$", zlabel=r"$\phi_3$")
-        ax2.view_init(elev=20, azim=-60)
-    ax2.set_title("feature space $\\phi(x)$, boundary of the last layer", fontsize=9)
+        # Three features: a 3-D scatter with a plane shows no more than this 2-D view. The
+        # last layer only reads phi along w, so the horizontal axis is the score phi.w + b
+        # (boundary: the vertical line at 0) and the vertical one the spread across w.
+        score, across = _along_and_across(H, w, b)
+        _scatter_classes(ax2, np.column_stack([score, across]), y, size=14)
+        ax2.axvline(0.0, color="k", lw=1)
+        ax2.set(xlabel=r"score $w\cdot\phi + b$", ylabel=r"$\phi$ across $w$")
+        ax2.set_title("feature space $\\phi(x)$ seen along $w$:\nboundary at score 0",
+                      fontsize=9)  # fmt: skip
+    ax1.title.set_fontsize(9)
     return fig
+
+
+def _along_and_across(H, w, b):
+    """``(H w + b, H e)``: each point's score and its coordinate along ``e``, the direction
+    orthogonal to ``w`` in which the points spread most."""
+    unit = w / (np.linalg.norm(w) or 1.0)
+    rest = H - np.outer(H @ unit, unit)
+    rest = rest - rest.mean(axis=0)
+    _, _, vt = np.linalg.svd(rest, full_matrices=False)
+    return H @ w + b, H @ vt[0]
 
 
 def plot_xor_panels(state, axes=None):
@@ -172,7 +163,7 @@ def plot_xor_panels(state, axes=None):
     the hidden pre-activations z = xW + b, and h = ReLU(z) with the output layer's line
     v.h + c = 0. Points that land on the same spot are labelled together."""
     if axes is None:
-        fig, axes = new_figure(ncols=3, width=3.3, height=3.6)
+        fig, axes = new_figure(ncols=3, width=2.4, height=2.8)
     else:
         fig = axes[0].figure
     views = [
@@ -194,7 +185,7 @@ def plot_xor_panels(state, axes=None):
         ax.axhline(0, color="0.8", lw=0.8, zorder=0)
         ax.axvline(0, color="0.8", lw=0.8, zorder=0)
         ax.set_aspect("equal")
-        ax.title.set_fontsize(9)
+        ax.title.set_fontsize(8)
     ax = axes[2]
     # The output layer's boundary v.h + c = 0.
     line = _output_line(state)
@@ -206,7 +197,7 @@ def plot_xor_panels(state, axes=None):
             ax.plot(t, -(vx * t + c) / vy, "k--", lw=1, label="$v\\cdot h + c = 0$")
         elif abs(vx) > 1e-12:
             ax.axvline(-c / vx, color="k", ls="--", lw=1, label="$v\\cdot h + c = 0$")
-    axes[0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=8, loc="lower left", handletextpad=0.2, borderpad=0.3)
     ok = "separable" if state.separable else "not separable"
     ax.text(
         0.02,
@@ -237,7 +228,7 @@ def plot_quadrant_collapse(X, y, H):
             f"plot_quadrant_collapse: X and H must both have shape (n, 2), got {X.shape} and "
             f"{H.shape}"
         )
-    fig, (ax1, ax2) = new_figure(ncols=2, width=3.6, height=3.4)
+    fig, (ax1, ax2) = new_figure(ncols=2, width=3.4, height=3.3)
     _scatter_classes(ax1, X, y, size=25)
     lim = float(np.max(np.abs(X))) + 0.3
     ax1.set(
@@ -271,7 +262,7 @@ def plot_quadrant_collapse(X, y, H):
         ax.axvline(0, color="0.6", lw=0.8, zorder=0)
         ax.set_aspect("equal")
         ax.title.set_fontsize(9)
-    ax1.legend(fontsize=7, loc="upper left")
+    ax1.legend(fontsize=8, loc="upper left")
     return fig
 
 
@@ -301,12 +292,12 @@ def plot_fit_comparison(
                 f"plot_fit_comparison: curve {label!r} has {values.size} values but x_grid has "
                 f"{x.size}"
             )
-        ax.plot(x, values, color=_LINE_COLORS[i % len(_LINE_COLORS)], lw=1.5, label=label)
+        ax.plot(x, values, lw=1.5, label=label, **series_style(i, markevery=(3 * i, 25)))
     _scatter_training(ax, x_train, y_train, "plot_fit_comparison")
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set(xlabel="$x$", ylabel="$y$", title=title or "")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=8, loc="best")
     return fig
 
 
@@ -324,10 +315,10 @@ def plot_error_vs_size(sizes, errors: dict, ylabel="test MSE"):
                 f"plot_error_vs_size: errors[{label!r}] must have shape (seeds, {len(sizes)}), "
                 f"got {table.shape}"
             )
-        color = _LINE_COLORS[i % len(_LINE_COLORS)]
+        style = series_style(i, markevery=1)
         for row in table:
-            ax.scatter(sizes, row, s=8, color=color, alpha=0.4)
-        ax.plot(sizes, table.mean(axis=0), "-o", color=color, ms=4, label=label)
+            ax.scatter(sizes, row, s=8, color=style["color"], marker=style["marker"], alpha=0.4)
+        ax.plot(sizes, table.mean(axis=0), label=label, **style)
     ax.set(
         xscale="log",
         yscale="log",
@@ -338,7 +329,7 @@ def plot_error_vs_size(sizes, errors: dict, ylabel="test MSE"):
         title="error against data (dots: seeds, line: mean)",
     )
     ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -353,14 +344,14 @@ def plot_feature_growth(dims, counts: dict):
                 f"plot_feature_growth: counts[{label!r}] needs {dims.size} values, got "
                 f"{values.size}"
             )
-        ax.plot(dims, values, "-o", ms=4, color=_LINE_COLORS[i % len(_LINE_COLORS)], label=label)
+        ax.plot(dims, values, label=label, **series_style(i, markevery=1))
     ax.set(
         yscale="log",
         xlabel="input dimension $d$",
         ylabel="number of features",
         title="fixed features needed as $d$ grows",
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -391,5 +382,5 @@ def plot_seed_spread(
         xlabel="final training MSE (log scale)",
         title="one optimum versus many",
     )
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=8, loc="upper right")
     return fig

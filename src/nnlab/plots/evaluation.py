@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..engine.errors import NnlabValueError
-from .style import COLORS, new_figure
+from .style import COLORS, OKABE_ITO, new_figure
 
 __all__ = [
     "plot_bias_variance",
@@ -22,11 +22,17 @@ __all__ = [
     "plot_width_sweep",
 ]
 
-TRAIN_COLOR = "#1f77b4"
-VAL_COLOR = "#ff7f0e"
-TEST_COLOR = "#2ca02c"
-BIAS_COLOR = "#d62728"
-VARIANCE_COLOR = "#9467bd"
+# Okabe-Ito colours; each series also has its own line style and marker (`_STYLES`).
+TRAIN_COLOR = OKABE_ITO["blue"]
+VAL_COLOR = OKABE_ITO["orange"]
+TEST_COLOR = OKABE_ITO["green"]
+BIAS_COLOR = OKABE_ITO["vermillion"]
+VARIANCE_COLOR = OKABE_ITO["purple"]
+_STYLES = {
+    "training": {"color": TRAIN_COLOR, "linestyle": "-", "marker": "o"},
+    "validation": {"color": VAL_COLOR, "linestyle": "--", "marker": "s"},
+    "fresh data": {"color": TEST_COLOR, "linestyle": "-.", "marker": "^"},
+}
 
 
 def _vector(a, name: str, where: str) -> np.ndarray:
@@ -69,7 +75,7 @@ def plot_selection_optimism(test_scores, fresh_scores, chosen: int, optimism=Non
             f"{chosen}"
         )
     ncols = 1 if optimism is None else 2
-    fig, axes = new_figure(ncols=ncols, width=4.4, height=3.6)
+    fig, axes = new_figure(ncols=ncols, width=3.5 if ncols == 2 else 4.4, height=3.4)
     ax = axes if ncols == 1 else axes[0]
     ax.scatter(test, fresh, s=18, c=COLORS["neutral"], alpha=0.7, label="one model (seed)")
     ax.scatter(
@@ -89,7 +95,7 @@ def plot_selection_optimism(test_scores, fresh_scores, chosen: int, optimism=Non
         ylabel="MSE on fresh data (the truth)",
         title="one test set, many models",
     )
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=8, loc="lower right")
     if optimism is not None:
         opt = _vector(optimism, "optimism", "plot_selection_optimism")
         ax2 = axes[1]
@@ -102,7 +108,7 @@ def plot_selection_optimism(test_scores, fresh_scores, chosen: int, optimism=Non
             ylabel="test sets",
             title=f"{len(opt)} test sets: the report is optimistic",
         )
-        ax2.legend(fontsize=7)
+        ax2.legend(fontsize=8)
     return fig
 
 
@@ -113,14 +119,16 @@ def plot_width_sweep(widths, train, val, fresh=None, chosen=None):
     mean over seeds is drawn as a line, each seed as a dot. ``chosen`` marks a width."""
     w = _vector(widths, "widths", "plot_width_sweep")
     fig, ax = new_figure(width=5.6, height=3.8)
-    series = [("training", train, TRAIN_COLOR, "-"), ("validation", val, VAL_COLOR, "-")]
+    series = [("training", train), ("validation", val)]
     if fresh is not None:
-        series.append(("fresh data", fresh, TEST_COLOR, "--"))
-    for label, values, color, ls in series:
+        series.append(("fresh data", fresh))
+    for label, values in series:
         v = _columns(values, len(w), label, "plot_width_sweep")
-        ax.plot(w, v.mean(axis=1), color=color, ls=ls, marker="o", label=f"{label} (mean)")
+        style = _STYLES[label]
+        ax.plot(w, v.mean(axis=1), label=f"{label} (mean)", **style)
         if v.shape[1] > 1:
-            ax.scatter(np.repeat(w, v.shape[1]), v.ravel(), s=10, color=color, alpha=0.35)
+            ax.scatter(np.repeat(w, v.shape[1]), v.ravel(), s=10, color=style["color"],
+                       marker=style["marker"], alpha=0.35)  # fmt: skip
     if chosen is not None:
         ax.axvline(
             float(chosen), color=COLORS["neutral"], lw=1, ls=":", label=f"chosen width {chosen}"
@@ -134,7 +142,7 @@ def plot_width_sweep(widths, train, val, fresh=None, chosen=None):
         ylabel="mean squared error",
         title="train vs validation error as the width grows",
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -142,20 +150,18 @@ def plot_training_curves(steps, train, val, best_step: int, stopped_step=None, f
     """Training and validation loss against the step, with the early-stopping choice."""
     s = _vector(steps, "steps", "plot_training_curves")
     fig, ax = new_figure(width=5.6, height=3.8)
-    for label, values, color, ls in [
-        ("training", train, TRAIN_COLOR, "-"),
-        ("validation", val, VAL_COLOR, "-"),
-        ("fresh data", fresh, TEST_COLOR, "--"),
-    ]:
+    for label, values in [("training", train), ("validation", val), ("fresh data", fresh)]:
         if values is not None:
-            ax.plot(
-                s,
-                _columns(values, len(s), label, "plot_training_curves")[:, 0],
-                color=color,
-                ls=ls,
-                label=label,
-            )
-    ax.axvline(best_step, color=BIAS_COLOR, lw=1.5, label=f"lowest validation: step {best_step}")
+            ax.plot(s, _columns(values, len(s), label, "plot_training_curves")[:, 0],
+                    label=label, markevery=max(1, len(s) // 10), markersize=4,
+                    **_STYLES[label])  # fmt: skip
+    ax.axvline(
+        best_step,
+        color=BIAS_COLOR,
+        lw=1.5,
+        ls=(0, (5, 1, 1, 1)),
+        label=f"lowest validation: step {best_step}",
+    )
     if stopped_step is not None:
         ax.axvline(
             stopped_step,
@@ -170,7 +176,7 @@ def plot_training_curves(steps, train, val, best_step: int, stopped_step=None, f
         ylabel="mean squared error",
         title="over-parameterized network: loss during training",
     )
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=8)
     return fig
 
 
@@ -217,7 +223,7 @@ def plot_paired_differences(comparison, labels=("A", "B"), corrected=None):
         xlabel=f"MSE({a}) - MSE({b})   (negative: {a} is better)",
         title=f"paired comparison: {a} vs {b}",
     )
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=8, loc="upper right")
     return fig
 
 
@@ -229,15 +235,17 @@ def plot_bias_variance(sizes, results: Mapping[str, Sequence], xlabel: str = "hi
         raise NnlabValueError(
             "plot_bias_variance: results must hold at least one list of BiasVariance results"
         )
-    fig, axes = new_figure(ncols=len(results), width=4.4, height=3.6, sharey=True)
+    fig, axes = new_figure(ncols=len(results), width=min(4.4, 7.0 / len(results)), height=3.4,
+                           sharey=True)  # fmt: skip
     axes = np.atleast_1d(axes)
     for ax, (title, bvs) in zip(axes, results.items(), strict=True):
         if len(bvs) != len(x):
             raise NnlabValueError(
                 f"plot_bias_variance: {title!r}: {len(bvs)} results for {len(x)} sizes"
             )
-        ax.plot(x, [b.bias2 for b in bvs], color=BIAS_COLOR, marker="o", label="bias$^2$")
-        ax.plot(x, [b.variance for b in bvs], color=VARIANCE_COLOR, marker="o", label="variance")
+        ax.plot(x, [b.bias2 for b in bvs], color=BIAS_COLOR, ls="--", marker="o", label="bias$^2$")
+        ax.plot(x, [b.variance for b in bvs], color=VARIANCE_COLOR, ls="-.", marker="s",
+                label="variance")  # fmt: skip
         ax.plot(x, [b.noise for b in bvs], color=COLORS["neutral"], ls=":", label="noise")
         ax.plot(x, [b.total for b in bvs], color="k", lw=2, label="sum")
         ax.scatter(
@@ -255,7 +263,7 @@ def plot_bias_variance(sizes, results: Mapping[str, Sequence], xlabel: str = "hi
         ax.set_xticklabels([f"{v:g}" for v in x])
         ax.set(xlabel=xlabel, title=title)
     axes[0].set_ylabel("error at the test points")
-    axes[0].legend(fontsize=7)
+    axes[0].legend(fontsize=8)
     return fig
 
 
@@ -263,7 +271,8 @@ def plot_refits(x, predictions: Mapping[str, np.ndarray], truth, ylim=(-2.0, 2.0
     """One panel per model: every refit (thin), their average (thick) and the truth (dashed)."""
     xv = _vector(x, "x", "plot_refits")
     t = _vector(truth, "truth", "plot_refits")
-    fig, axes = new_figure(ncols=len(predictions), width=4.0, height=3.3, sharey=True)
+    fig, axes = new_figure(ncols=len(predictions), width=min(4.0, 7.0 / len(predictions)),
+                           height=3.2, sharey=True)  # fmt: skip
     axes = np.atleast_1d(axes)
     for ax, (title, P) in zip(axes, predictions.items(), strict=True):
         P = np.asarray(P, dtype=np.float64)
@@ -273,9 +282,9 @@ def plot_refits(x, predictions: Mapping[str, np.ndarray], truth, ylim=(-2.0, 2.0
             )
         for row in P:
             ax.plot(xv, row, color=VARIANCE_COLOR, lw=0.6, alpha=0.35)
-        ax.plot(xv, P.mean(axis=0), color=BIAS_COLOR, lw=2.5, label="average fit")
+        ax.plot(xv, P.mean(axis=0), color=BIAS_COLOR, lw=2.5, ls="-.", label="average fit")
         ax.plot(xv, t, color="k", lw=1.5, ls="--", label="true f")
         ax.set(xlabel="$x$", title=title, ylim=ylim)
     axes[0].plot([], [], color=VARIANCE_COLOR, lw=0.6, label="one refit")
-    axes[0].legend(fontsize=7, loc="lower right")
+    axes[0].legend(fontsize=8, loc="lower right")
     return fig

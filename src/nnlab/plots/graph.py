@@ -180,24 +180,66 @@ def draw_graph(
     return fig
 
 
+# Figures wider than this are scaled down on the page (about 760 px at 110 dpi), text and all.
+PAGE_WIDTH_IN = 6.9
+
+
 def draw_three_panels(
     graph: Graph,
     wrt=0,
     positions: dict[str, tuple[float, float]] | None = None,
     precision: int = 3,
     panel_width: float | None = None,
-    stacked: bool = False,
+    stacked: bool | None = None,
 ):
-    """Values, forward mode (seeded at ``wrt``) and reverse mode side by side (or one above
-    the other with ``stacked=True``, for wide graphs); returns the Figure."""
+    """Values, forward mode (seeded at ``wrt``) and reverse mode of ``graph``; returns the
+    Figure.
+
+    The panels sit side by side when three fit the page's width (`PAGE_WIDTH_IN`); else the
+    values panel goes on top, beside a key to the three panels, with forward and reverse mode
+    below it, side by side for comparison; a graph too wide even for that (or
+    ``stacked=True``) gets the three panels one above the other. ``stacked=False`` forces
+    one row. So the page never shrinks the labels.
+    """
     _check_scalar(graph, "draw_three_panels")
     pos = layout(graph, positions)
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     width = panel_width or 1.6 + 1.0 * (max(xs) - min(xs))
     height = 1.6 + 0.9 * (max(ys) - min(ys))
-    grid = {"nrows": 3} if stacked else {"ncols": 3}
-    fig, axes = new_figure(width=width, height=height, **grid)
+    half = PAGE_WIDTH_IN / 2
+    if stacked is None:
+        arrangement = "row" if 3 * width <= PAGE_WIDTH_IN else (
+            "grid" if width <= 1.35 * half else "stacked")  # fmt: skip
+    else:
+        arrangement = "stacked" if stacked else "row"
+    if arrangement == "grid":
+        scale = min(1.0, half / width)  # keep the drawing's proportions in the narrower panel
+        fig, grid = new_figure(ncols=2, nrows=2, width=half, height=max(2.4, height * scale))
+        axes = [grid[0, 0], grid[1, 0], grid[1, 1]]
+        _key(grid[0, 1], graph, wrt)
+    else:
+        shape = {"nrows": 3} if arrangement == "stacked" else {"ncols": 3}
+        fig, axes = new_figure(width=min(width, PAGE_WIDTH_IN), height=height, **shape)
     for ax, mode in zip(axes, MODES, strict=True):
         draw_graph(graph, mode, wrt=wrt, ax=ax, positions=positions, precision=precision)
+        ax.title.set_fontsize(9)
     return fig
+
+
+def _key(ax, graph: Graph, wrt) -> None:
+    """What each panel's numbers are, in words (the fourth cell of the 2 x 2 layout)."""
+    seed = graph.input_name(wrt, "draw_three_panels")
+    out = graph.nodes[graph.output].name
+    lines = [
+        ("How to read the panels", "black", "bold"),
+        ("above each node: its value", "black", "normal"),
+        ("on each edge: d(child)/d(parent)", COLORS["neutral"], "normal"),
+        (f"forward, below a node: d(node)/d{seed}", COLORS["forward"], "bold"),
+        (f"reverse, below a node: d{out}/d(node)", COLORS["reverse"], "bold"),
+        ("arrows: the direction each pass runs", "black", "normal"),
+    ]
+    for k, (text, colour, weight) in enumerate(lines):
+        ax.text(0.02, 0.92 - 0.15 * k, text, transform=ax.transAxes, fontsize=9, color=colour,
+                weight=weight, va="top", family="monospace" if k in (3, 4) else None)  # fmt: skip
+    ax.axis("off")

@@ -15,7 +15,7 @@ from ..course.interpret import boundaries, scores, units
 from ..engine.errors import NnlabValueError
 from ..nn import data
 from ..nn.mlp import MLP
-from .style import CLASS_COLORS, COLORS, new_figure
+from .style import CLASS_COLORS, CLASS_MARKERS, COLORS, OKABE_ITO, new_figure, series_style
 
 __all__ = [
     "plot_curves",
@@ -25,8 +25,11 @@ __all__ = [
     "plot_unit_maps",
 ]
 
-_PALE = ListedColormap(["#f6cfcf", "#cfe0f3"])  # predicted 0 (red), predicted 1 (blue)
-_METHOD_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+# pale versions of the class colours: predicted 0 (vermillion), predicted 1 (blue)
+_PALE = ListedColormap(["#f7dccb", "#cce3f0"])
+_METHOD_COLORS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "vermillion",
+                                         "sky_blue", "black")]  # fmt: skip
+_HATCHES = ["", "//", "..", "xx", "\\\\", "oo", "--"]
 
 
 def _points(X, y, where: str, what: str = "X"):
@@ -46,18 +49,21 @@ def _shade(ax, grid, scores):
         ax.contour(grid.xx, grid.yy, scores, levels=[0.0], colors="k", linewidths=1.2)
 
 
-def _scatter(ax, X, y, marker="o", label_prefix="", size=14, edge=None):
+def _scatter(ax, X, y, marker=None, label_prefix="", size=14, edge="black"):
+    """Each class in its colour and marker (`CLASS_MARKERS`); ``marker`` overrides the marker
+    for every class (deployment points are crosses)."""
     for label in (0, 1):
         pts = X[y == label]
         if len(pts):
+            filled = marker not in ("x", "+")
             ax.scatter(
                 pts[:, 0],
                 pts[:, 1],
                 s=size,
-                marker=marker,
+                marker=marker or CLASS_MARKERS[label],
                 color=CLASS_COLORS[label],
-                edgecolors=edge,
-                linewidths=0.4,
+                edgecolors=edge if filled else None,
+                linewidths=0.4 if filled else 1.2,
                 label=f"{label_prefix}label {label}",
             )
 
@@ -79,7 +85,7 @@ def plot_shift(
     X_train, y_train = _points(X_train, y_train, "plot_shift", "training data")
     X_deploy, y_deploy = _points(X_deploy, y_deploy, "plot_shift", "deployment data")
     grid, scores = boundaries.decision_map(f, xlim, ylim, steps)
-    fig, ax = new_figure(width=5.4, height=4.2)
+    fig, ax = new_figure(width=5.4, height=4.0)
     _shade(ax, grid, scores)
     if truth is not None:
         true_scores = np.asarray(truth(grid.points), dtype=np.float64).reshape(grid.xx.shape)
@@ -88,10 +94,10 @@ def plot_shift(
         )
         ax.plot([], [], "--", color=COLORS["neutral"], label="true boundary")
     ax.plot([], [], "-", color="k", label="model boundary")
-    _scatter(ax, X_train, y_train, "o", "train, ", size=10)
-    _scatter(ax, X_deploy, y_deploy, "x", "deploy, ", size=14)
+    _scatter(ax, X_train, y_train, None, "train, ", size=12)
+    _scatter(ax, X_deploy, y_deploy, "x", "deploy, ", size=16)
     ax.set(xlim=xlim, ylim=ylim, xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return fig
 
 
@@ -118,7 +124,7 @@ def plot_curves(
             raise NnlabValueError(
                 f"plot_curves: curve {label!r} has {ys.shape} values for {x.shape} x positions"
             )
-        ax.plot(x, ys, "o-", ms=4, lw=1.4, color=_METHOD_COLORS[k % 7], label=label)
+        ax.plot(x, ys, lw=1.4, label=label, **series_style(k, markevery=1))
     if reference is not None:
         ax.axhline(reference, color=COLORS["neutral"], ls=":", lw=1, label=reference_label)
     if logy:
@@ -160,14 +166,14 @@ def plot_feature_bars(
         if normalize:
             total = np.abs(vals).sum()
             vals = vals / total if total > 0 else vals
-        ax.bar(
-            pos + (m - (k - 1) / 2) * width, vals, width, color=_METHOD_COLORS[m % 7], label=label
-        )
+        # methods differ by colour and hatching
+        ax.bar(pos + (m - (k - 1) / 2) * width, vals, width, color=_METHOD_COLORS[m % 7],
+               hatch=_HATCHES[m % 7], edgecolor="black", linewidth=0.6, label=label)  # fmt: skip
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(pos, features)
     ax.set(ylabel=("share of total |importance|" if normalize else ylabel), title=title)
     ax.legend(
-        fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(k, 3)
+        fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(k, 3)
     )
     return fig
 
@@ -212,7 +218,7 @@ def plot_decision_attributions(
     )
     fig, ax = new_figure(width=5.6, height=4.0)
     _shade(ax, grid, scores)
-    _scatter(ax, X, y, "o", "", size=9)
+    _scatter(ax, X, y, None, "", size=10)
     ax.scatter(P[:, 0], P[:, 1], s=40, facecolors="none", edgecolors="k", lw=1.2, zorder=3)
     if vectors:
         longest = max(float(np.max(np.linalg.norm(V, axis=1))) for V in vectors.values())
@@ -232,9 +238,12 @@ def plot_decision_attributions(
                 angles="xy",
                 scale_units="xy",
                 scale=1.0,
-                color=_METHOD_COLORS[(m + 2) % 7],
-                width=0.006,
-                zorder=4,
+                # methods differ by colour and fill: every other method's arrows are hollow
+                facecolor=_METHOD_COLORS[(m + 2) % 7] if m % 2 == 0 else "white",
+                edgecolor=_METHOD_COLORS[(m + 2) % 7],
+                linewidth=0 if m % 2 == 0 else 1.4,
+                width=0.009,
+                zorder=4 + m,
                 label=label,
             )
     ax.plot([], [], "-", color="k", label="boundary (logit 0)")
@@ -246,7 +255,7 @@ def plot_decision_attributions(
         title=title,
         aspect="equal",
     )
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return fig
 
 
@@ -278,8 +287,14 @@ def plot_unit_maps(
             f"plot_unit_maps: need {width} titles (one per unit), got {len(titles)}"
         )
     n_panels = width + (1 if show_output else 0)
-    fig, axes = new_figure(ncols=n_panels, width=2.6, height=2.7)
-    axes = np.atleast_1d(axes)
+    # at most three panels a row, so the figure stays within the page's width
+    n_rows = -(-n_panels // 3)
+    n_cols = -(-n_panels // n_rows)
+    fig, axes = new_figure(ncols=n_cols, nrows=n_rows, width=2.3, height=2.4)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[n_panels:]:
+        ax.axis("off")
+    axes = axes[:n_panels]
     maps = [H[:, j] for j in range(width)]
     if show_output:
         maps.append(np.asarray(scores.score_function(net)(g.points)))
@@ -297,10 +312,11 @@ def plot_unit_maps(
         if Z.min() < 0 < Z.max() or (Z.min() == 0 < Z.max()):
             ax.contour(g.xx, g.yy, Z, levels=[1e-9], colors="k", linewidths=0.8, linestyles="--")
         if X is not None:
-            _scatter(ax, X, y, "o", "", size=6, edge="white")
+            _scatter(ax, X, y, None, "", size=7, edge="white")
         ax.set(title=title, xlabel="$x_1$", aspect="equal", xlim=xlim, ylim=ylim)
         ax.title.set_fontsize(9)
-    axes[0].set_ylabel("$x_2$")
+    for ax in axes[::n_cols]:
+        ax.set_ylabel("$x_2$")
     if suptitle:
         fig.suptitle(suptitle, fontsize=10)
     return fig

@@ -12,9 +12,7 @@ import numpy as np
 
 from ..course import curvature
 from ..engine.errors import NnlabValueError
-from .style import COLORS, axes_or_new, new_figure
-
-_CURVE_COLORS = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+from .style import COLORS, OKABE_ITO, axes_or_new, new_figure, series_style
 
 
 def _as_curves(ts, losses, labels, where: str):
@@ -50,14 +48,13 @@ def plot_segment(
     ts, curves, labels = _as_curves(ts, losses, labels, "plot_segment")
     fig, ax = axes_or_new(ax, width=5.2, height=3.4)
     for k, (curve, label) in enumerate(zip(curves, labels, strict=True)):
-        colour = _CURVE_COLORS[k % len(_CURVE_COLORS)]
-        ax.plot(ts, curve, color=colour, lw=2, label=label)
-        if chord:
-            ax.plot(
-                [ts[0], ts[-1]], [curve[0], curve[-1]], ls="--", color=colour, lw=1.2, alpha=0.8
-            )
+        style = series_style(k, markevery=max(1, ts.size // 8))
+        ax.plot(ts, curve, lw=2, label=label, **style)
+        if chord:  # the chord: thin and dotted, in the curve's colour
+            ax.plot([ts[0], ts[-1]], [curve[0], curve[-1]], ls=":", color=style["color"], lw=1.2,
+                    alpha=0.8)  # fmt: skip
             k_max = int(np.argmax(curve - np.interp(ts, [ts[0], ts[-1]], [curve[0], curve[-1]])))
-            ax.plot([ts[k_max]], [curve[k_max]], "o", color=colour, ms=5)
+            ax.plot([ts[k_max]], [curve[k_max]], "*", color=style["color"], mec="black", ms=9)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -118,7 +115,7 @@ def plot_slice(
     markers = ["*", "P", "X", "D", "s"]
     for k, (label, (a, b)) in enumerate((points or {}).items()):
         ax.plot(
-            [a], [b], markers[k % len(markers)], ms=12, color="#ff7f0e",
+            [a], [b], markers[k % len(markers)], ms=12, color=OKABE_ITO["orange"],
             markeredgecolor="black", label=label,
         )  # fmt: skip
     if points:
@@ -135,7 +132,7 @@ def plot_flat_convex(t=None, threshold: float = 1.0):
     t = np.linspace(-2.5, 2.5, 401) if t is None else np.asarray(t, dtype=np.float64)
     g = np.maximum(np.abs(t) - threshold, 0.0) ** 2
     fig, ax = new_figure(width=4.6, height=3.0)
-    ax.plot(t, g, color=COLORS["forward"], lw=2, label=r"$g(t)=\max(|t|-1,0)^2$")
+    ax.plot(t, g, lw=2, label=r"$g(t)=\max(|t|-1,0)^2$", **series_style(0))
     ax.plot([-threshold, threshold], [0, 0], color=COLORS["reverse"], lw=5, alpha=0.6,
             label="all minimisers")  # fmt: skip
     ax.set_xlabel("$t$")

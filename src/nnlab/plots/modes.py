@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.errors import NnlabValueError
-from .style import COLORS, axes_or_new, new_figure
+from .style import COLORS, axes_or_new, new_figure, series_style
 
 
 def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
@@ -25,8 +25,10 @@ def plot_passes(cases, ax=None, title: str = "passes for the full Jacobian"):
     idx = np.arange(len(cases))
     fwd = [n for _, n, _ in cases]
     rev = [m for _, _, m in cases]
-    ax.bar(idx - 0.2, fwd, 0.4, color=COLORS["forward"], label="forward mode: n passes")
-    ax.bar(idx + 0.2, rev, 0.4, color=COLORS["reverse"], label="reverse mode: m passes")
+    ax.bar(idx - 0.2, fwd, 0.4, color=COLORS["forward"], edgecolor="black", linewidth=0.6,
+           label="forward mode: n passes")  # fmt: skip
+    ax.bar(idx + 0.2, rev, 0.4, color=COLORS["reverse"], hatch="//", edgecolor="black",
+           linewidth=0.6, label="reverse mode: m passes")  # fmt: skip
     for i, (f, r) in enumerate(zip(fwd, rev, strict=True)):
         ax.text(i - 0.2, f, str(f), ha="center", va="bottom", fontsize=8)
         ax.text(i + 0.2, r, str(r), ha="center", va="bottom", fontsize=8)
@@ -53,7 +55,7 @@ def plot_sweep(points, title: str | None = None):
         raise NnlabValueError(f"plot_sweep: the points must share one m, got {sorted(ms)}")
     m = ms.pop()
     timed = all(p.forward_seconds is not None for p in points)
-    fig, axes = new_figure(ncols=2 if timed else 1, width=4.4, height=3.3)
+    fig, axes = new_figure(ncols=2 if timed else 1, width=3.5 if timed else 4.4, height=3.3)
     axes = list(np.atleast_1d(axes))
     ns = [p.n for p in points]
     series = [
@@ -74,8 +76,8 @@ def plot_sweep(points, title: str | None = None):
             )
         )
     for ax, fwd, rev, ylabel in series:
-        ax.plot(ns, fwd, "o-", color=COLORS["forward"], label="forward (n passes)")
-        ax.plot(ns, rev, "s-", color=COLORS["reverse"], label="reverse (m passes)")
+        ax.plot(ns, fwd, label="forward (n passes)", **series_style(0, markevery=1))
+        ax.plot(ns, rev, label="reverse (m passes)", **series_style(1, markevery=1))
         ax.axvline(m, color=COLORS["neutral"], ls="--", lw=1)
         ax.text(m, ax.get_ylim()[1], f" n = m = {m}", va="top", fontsize=8)
         ax.set_xscale("log", base=2)

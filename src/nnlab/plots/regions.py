@@ -12,21 +12,51 @@ from ..engine.errors import NnlabValueError
 from ..nn.mlp import MLP
 from .style import COLORS, new_figure
 
+# Pale Okabe-Ito colours for regions: light enough for black boundaries on top.
+_REGION_PALETTE = ["#F5D58A", "#A9D7F3", "#8FD8BF", "#F8F3A6", "#8CB8DA", "#EFB38A", "#E8BCD5",
+                   "#D9D9D9"]  # fmt: skip
 
-def _region_colors(n: int, seed: int = 0) -> ListedColormap:
-    # neighbouring ids get unrelated colours: a seeded shuffle of a smooth colour wheel
-    from matplotlib import colormaps
 
-    hues = colormaps["hsv"](np.linspace(0, 1, max(n, 1), endpoint=False))
-    order = np.random.default_rng(seed).permutation(max(n, 1))
-    pale = 0.35 + 0.65 * hues[order, :3]
-    return ListedColormap(pale)
+def neighbour_colors(ids: np.ndarray, n_colors: int = len(_REGION_PALETTE)) -> np.ndarray:
+    """A colour index per region id (``ids``: a 2-D grid of region ids) such that regions that
+    touch on the grid (side by side or one above the other) get different colours.
+
+    Greedy colouring, regions with most neighbours first; when a region's neighbours already
+    use every colour (rare: maps of planar regions need few), it takes the colour its
+    neighbours use least.
+    """
+    ids = np.asarray(ids)
+    n = int(ids.max()) + 1
+    pairs = np.concatenate([
+        np.column_stack([ids[:, :-1].ravel(), ids[:, 1:].ravel()]),
+        np.column_stack([ids[:-1, :].ravel(), ids[1:, :].ravel()]),
+    ])  # fmt: skip
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    for a, b in pairs:
+        neighbours[a].add(int(b))
+        neighbours[b].add(int(a))
+    colour = np.full(n, -1)
+    for region in sorted(range(n), key=lambda r: -len(neighbours[r])):
+        used = [colour[m] for m in neighbours[region] if colour[m] >= 0]
+        free = [c for c in range(n_colors) if c not in used]
+        colour[region] = free[0] if free else int(np.argmin(np.bincount(used, minlength=n_colors)))
+    return colour
+
+
+def _boundaries(ids: np.ndarray) -> np.ndarray:
+    """True on grid cells whose right or upper neighbour lies in another region."""
+    edge = np.zeros(ids.shape, dtype=bool)
+    edge[:, :-1] |= ids[:, :-1] != ids[:, 1:]
+    edge[:-1, :] |= ids[:-1, :] != ids[1:, :]
+    return edge
 
 
 def plot_region_maps(
     nets: Sequence[MLP], titles: Sequence[str], xlim=(-3, 3), ylim=(-3, 3), steps: int = 300
 ):
-    """One panel per 2-input ReLU net: each activation pattern on a grid gets its own colour.
+    """One panel per 2-input ReLU net: each activation pattern on a grid is a region, drawn
+    in a colour none of its neighbours has, with its boundary drawn dark.
 
     The panel title ends with the number of distinct patterns the grid found.
     """
@@ -45,21 +75,24 @@ def plot_region_maps(
     ys = np.linspace(*ylim, steps)
     xx, yy = np.meshgrid(xs, ys)
     points = np.column_stack([xx.ravel(), yy.ravel()])
-    fig, axes = new_figure(ncols=len(nets), width=3.3, height=3.3)
-    axes = np.atleast_1d(axes)
-    for ax, net, title in zip(axes, nets, titles, strict=True):
+    # two panels a row from four nets on, so the figure fits the page's width
+    ncols = len(nets) if len(nets) <= 3 else 2
+    nrows = -(-len(nets) // ncols)
+    side = 3.3 if ncols <= 2 else 2.3
+    fig, axes = new_figure(ncols=ncols, nrows=nrows, width=side, height=side)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes[len(nets) :]:
+        ax.axis("off")
+    palette = ListedColormap(_REGION_PALETTE)
+    for ax, net, title in zip(axes, nets, titles, strict=False):
         ids = regions.pattern_ids(net, points).reshape(xx.shape)
         n = int(ids.max()) + 1
-        ax.pcolormesh(
-            xx,
-            yy,
-            ids,
-            cmap=_region_colors(n),
-            vmin=-0.5,
-            vmax=n - 0.5,
-            shading="auto",
-            rasterized=True,
-        )
+        ax.pcolormesh(xx, yy, neighbour_colors(ids)[ids], cmap=palette, vmin=-0.5,
+                      vmax=len(_REGION_PALETTE) - 0.5, shading="auto", rasterized=True)  # fmt: skip
+        # region boundaries: a thin dark line where the activation pattern changes
+        edge = np.ma.masked_where(~_boundaries(ids), np.ones(ids.shape))
+        ax.pcolormesh(xx, yy, edge, cmap=ListedColormap(["#222222"]), shading="auto",
+                      rasterized=True)  # fmt: skip
         ax.set(
             title=f"{title}\n{n} regions on the grid",
             xlabel="$x_1$",

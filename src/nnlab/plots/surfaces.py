@@ -1,4 +1,4 @@
-"""2-D loss surfaces: values and gradient norms on a grid, contour + 3-D views with
+"""2-D loss surfaces: values and gradient norms on a grid, contour maps with
 optimisation paths, gradient-norm maps, Hessian-eigenvalue labels and per-step / per-layer curves.
 
 `surface` computes (pure numbers, testable against the engine); the ``plot_*`` functions draw
@@ -14,9 +14,12 @@ from matplotlib.figure import Figure
 
 from ..engine.autodiff import value_and_grad
 from ..engine.errors import NnlabTypeError, NnlabValueError
-from .style import COLORS, axes_or_new
+from .style import COLORS, SERIES_COLORS, SERIES_LINESTYLES, axes_or_new, series_style
 
-_PATH_COLORS = ["#ff7f0e", "#d62728", "#e377c2", "#17becf", "#bcbd22", "#8c564b"]
+# Paths on a dark colour map: the light Okabe-Ito colours first; each path has its own line
+# style too. Points are white markers of different shapes.
+_PATH_COLORS = [SERIES_COLORS[k] for k in (3, 5, 1, 2, 4, 0)]
+_PATH_STYLES = [SERIES_LINESTYLES[k] for k in range(6)]
 _MARKERS = ["*", "X", "P", "D", "s", "o"]
 
 
@@ -88,7 +91,8 @@ def _draw_paths(ax, paths, where: str):
     for k, (label, path) in enumerate((paths or {}).items()):
         arr = _as_path(path, label, where)
         colour = _PATH_COLORS[k % len(_PATH_COLORS)]
-        ax.plot(arr[:, 0], arr[:, 1], "-", color=colour, lw=1.6, label=label, zorder=4)
+        ax.plot(arr[:, 0], arr[:, 1], ls=_PATH_STYLES[k % len(_PATH_STYLES)], color=colour, lw=1.8,
+                label=label, zorder=4)  # fmt: skip
         ax.plot([arr[0, 0]], [arr[0, 1]], "o", color=colour, ms=5, markeredgecolor="black",
                 zorder=4)  # fmt: skip
 
@@ -106,42 +110,34 @@ def plot_surface(
     xlabel: str = "$w_1$",
     ylabel: str = "$w_2$",
 ) -> Figure:
-    """Contour map (and, with ``view="both"``, a 3-D surface beside it) of ``Z`` (rows: ys).
+    """Contour map of ``Z`` (rows: ys) with optimiser paths and marked points.
 
     ``paths`` maps a label to a sequence of ``(x, y)`` points (an optimiser's trajectory; a dot
     marks its start). ``points`` maps a label to ``(x, y)`` or ``(x, y, eigenvalues)``; with
     eigenvalues the point is annotated with them. ``log=True`` shows ``log10(Z)``.
+
+    ``view`` is ``"contour"`` or ``"both"`` (the same map: a 3-D surface beside it used to be
+    drawn, but it showed nothing the contours do not, and hid the paths behind the surface).
     """
-    if view not in ("both", "contour", "3d"):
-        raise NnlabValueError(f"plot_surface: view must be 'both', 'contour' or '3d', got {view!r}")
+    if view not in ("both", "contour"):
+        raise NnlabValueError(f"plot_surface: view must be 'contour' (or 'both'), got {view!r}")
     xs, ys, Z = _check_grid(xs, ys, Z, "plot_surface")
     shown = np.log10(np.maximum(Z, 1e-12)) if log else Z
     bar_label = "log10 loss" if log else "loss"
-    ncols = 2 if view == "both" else 1
-    fig = Figure(figsize=(5.2 * ncols, 4.2), dpi=110, layout="constrained")
-    if view in ("both", "contour"):
-        ax = fig.add_subplot(1, ncols, 1)
-        filled = ax.contourf(xs, ys, shown, levels=levels, cmap="viridis")
-        ax.contour(xs, ys, shown, levels=levels, colors="white", linewidths=0.3, alpha=0.5)
-        fig.colorbar(filled, ax=ax, label=bar_label)
-        _draw_paths(ax, paths, "plot_surface")
-        _draw_points(ax, points, "plot_surface")
-        ax.set_xlim(xs[0], xs[-1])
-        ax.set_ylim(ys[0], ys[-1])
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title, fontsize=10)
-        if paths or points:
-            ax.legend(fontsize=7, loc="best", framealpha=0.85)
-    if view in ("both", "3d"):
-        ax3 = fig.add_subplot(1, ncols, ncols, projection="3d")
-        xx, yy = np.meshgrid(xs, ys)
-        ax3.plot_surface(xx, yy, shown, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
-        ax3.set_xlabel(xlabel)
-        ax3.set_ylabel(ylabel)
-        ax3.set_zlabel(bar_label)
-        ax3.view_init(elev=35, azim=-120)
-        ax3.set_title(title if view == "3d" else "the same, in 3-D", fontsize=10)
+    fig = Figure(figsize=(5.6, 4.4), dpi=110, layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    filled = ax.contourf(xs, ys, shown, levels=levels, cmap="viridis")
+    ax.contour(xs, ys, shown, levels=levels, colors="white", linewidths=0.3, alpha=0.5)
+    fig.colorbar(filled, ax=ax, label=bar_label)
+    _draw_paths(ax, paths, "plot_surface")
+    _draw_points(ax, points, "plot_surface")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(ys[0], ys[-1])
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    if paths or points:
+        ax.legend(fontsize=8, loc="best", framealpha=0.85)
     return fig
 
 
@@ -170,7 +166,7 @@ def plot_gradient_map(
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     if paths or points:
-        ax.legend(fontsize=7, loc="best", framealpha=0.85)
+        ax.legend(fontsize=8, loc="best", framealpha=0.85)
     return fig
 
 
@@ -193,7 +189,7 @@ def plot_traces(
         if values.ndim != 1 or values.size == 0:
             raise NnlabValueError(f"plot_traces: series {label!r} must be a non-empty 1-D sequence")
         ax.plot(np.arange(values.size), values, lw=1.8, label=label,
-                color=_PATH_COLORS[k % len(_PATH_COLORS)] if k < 5 else None)  # fmt: skip
+                **series_style(k, markevery=max(1, values.size // 8)))  # fmt: skip
     for label, step in (marks or {}).items():
         ax.axvline(step, ls=":", color=COLORS["neutral"], lw=1.2)
         ax.annotate(label, (step, 0.95), xycoords=("data", "axes fraction"), fontsize=8,
@@ -226,7 +222,7 @@ def plot_layer_norms(
                 f"plot_layer_norms: {label!r} needs a 1-D list of positive values (log axis)"
             )
         layers = np.arange(1, values.size + 1)
-        ax.plot(layers, values, "o-", lw=1.8, label=label, color=_PATH_COLORS[k % 5])
+        ax.plot(layers, values, lw=1.8, label=label, **series_style(k, markevery=1))
     ax.set_yscale("log")
     ax.set_xlabel("layer $l$ (1 = next to the input)")
     ax.set_ylabel(ylabel)

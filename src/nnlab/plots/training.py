@@ -20,12 +20,20 @@ import numpy as np
 from ..course import curvature
 from ..engine.errors import NnlabTypeError, NnlabValueError
 from ..nn.optim import History
-from .style import COLORS, axes_or_new, new_figure
+from .style import (
+    COLORS,
+    OKABE_ITO,
+    SERIES_COLORS,
+    SERIES_MARKERS,
+    axes_or_new,
+    new_figure,
+    series_style,
+)
 
-CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf"]
+CURVE_COLORS = SERIES_COLORS  # Okabe-Ito; curves also differ by line style and marker
 # Losses below this are drawn at this value on log axes (a run can reach exactly 0).
 LOG_FLOOR = 1e-16
-_POINT_STYLES = [("X", "#ffd700"), ("*", "#ffd700"), ("P", "#ff7f0e")]
+_POINT_STYLES = [("X", OKABE_ITO["yellow"]), ("*", OKABE_ITO["yellow"]), ("P", OKABE_ITO["orange"])]
 
 
 def history_curve(run) -> np.ndarray:
@@ -79,9 +87,13 @@ def plot_loss_curves(
         curve = history_curve(run)
         if log:
             curve = np.maximum(curve, LOG_FLOOR)
-        colour = CURVE_COLORS[k % len(CURVE_COLORS)]
-        style = styles[k] if styles is not None else "-"
-        ax.plot(np.arange(curve.size), curve, style, color=colour, lw=1.8, label=label)
+        look = series_style(k, markevery=max(1, curve.size // 8))
+        colour = look["color"]
+        if styles is not None:  # a format string of the caller's replaces the line style
+            del look["linestyle"]
+            ax.plot(np.arange(curve.size), curve, styles[k], lw=1.8, label=label, **look)
+        else:
+            ax.plot(np.arange(curve.size), curve, lw=1.8, label=label, **look)
         if isinstance(run, History) and run.diverged:
             ax.plot([curve.size - 1], [curve[-1]], "x", color=colour, ms=9, mew=2)
     if log:
@@ -145,7 +157,7 @@ def plot_lr_sweep(
     fig, ax = axes_or_new(ax)
     ok = ~diverged
     ax.plot(lrs[ok], np.maximum(final[ok], LOG_FLOOR), "o-", color=COLORS["forward"],
-            label="final loss")  # fmt: skip
+            mec="black", label="final loss")  # fmt: skip
     top = float(np.max(final[ok])) * 3 if ok.any() else 1.0
     if initial_loss is not None:
         ax.axhline(initial_loss, ls=":", color=COLORS["neutral"], label="initial loss")
@@ -259,8 +271,9 @@ def plot_trajectories(
     ax.contour(xs, ys, shown, levels=levels, colors="black", linewidths=0.3, alpha=0.5)
     for k, (run, label) in enumerate(zip(runs, labels, strict=True)):
         xy = trajectory_xy(run)
-        colour = CURVE_COLORS[k % len(CURVE_COLORS)]
-        ax.plot(xy[:, 0], xy[:, 1], ".-", color=colour, lw=1.4, ms=3, label=label)
+        look = series_style(k)
+        colour = look["color"]
+        ax.plot(xy[:, 0], xy[:, 1], lw=1.4, marker=".", ms=3, label=label, **look)
         ax.plot(xy[0, 0], xy[0, 1], "o", color=colour, ms=7, mec="black")
         ax.plot(xy[-1, 0], xy[-1, 1], "s", color=colour, ms=7, mec="black")
     for k, (name, (x, y)) in enumerate((points or {}).items()):
@@ -307,7 +320,8 @@ def plot_final_losses(
             )
         jitter = np.linspace(-0.15, 0.15, values.size) if values.size > 1 else np.zeros(1)
         shown = np.maximum(values, LOG_FLOOR) if log else values
-        ax.plot(k + jitter, shown, "o", color=CURVE_COLORS[k % len(CURVE_COLORS)], alpha=0.8)
+        ax.plot(k + jitter, shown, SERIES_MARKERS[k % len(SERIES_MARKERS)], mec="black",
+                color=CURVE_COLORS[k % len(CURVE_COLORS)], alpha=0.8)  # fmt: skip
     ax.set_xticks(range(len(groups)), list(groups.keys()))
     ax.set_xlim(-0.6, len(groups) - 0.4)
     if log:
