@@ -11,11 +11,16 @@
   `reparametrize_hidden`, `copy_net`).
 - `boundaries`: decision maps and distances to the decision boundary.
 - `box_rule`: a readable baseline model, `fit_box_rule`.
+- `baselines`: the baseline's own score and integrated gradients under several baselines
+  (`boundary_baseline`, `compare_baselines`, `baseline_table`).
+- `by_hand`: the pencil-and-paper computations behind worked solutions and self-checks
+  (imported as a submodule: ``interpret.by_hand``).
 
 This file only gathers their public names, so ``from nnlab.course import interpret`` gives
 all of them.
 """
 
+from . import by_hand
 from .attribution import (
     IGResult,
     attribution_readout,
@@ -26,6 +31,7 @@ from .attribution import (
     point_attributions,
     saliency,
 )
+from .baselines import BaselineRow, baseline_table, boundary_baseline, compare_baselines
 from .boundaries import decision_map, distance_to_boundary
 from .box_rule import BoxRule, fit_box_rule
 from .perturbation import Importance, occlusion_importance, permutation_importance
@@ -33,11 +39,16 @@ from .scores import score_function
 from .units import ablate_units, copy_net, hidden_activations, reparametrize_hidden
 
 __all__ = [
+    "BaselineRow",
     "BoxRule",
     "IGResult",
     "Importance",
     "ablate_units",
     "attribution_readout",
+    "baseline_table",
+    "boundary_baseline",
+    "by_hand",
+    "compare_baselines",
     "copy_net",
     "decision_map",
     "distance_to_boundary",
