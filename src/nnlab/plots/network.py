@@ -18,7 +18,7 @@ from ..course.architecture import normalize_spec
 from ..engine.errors import NnlabValueError
 from .style import COLORS, new_figure
 
-__all__ = ["draw_network", "layer_colors", "default_node_labels"]
+__all__ = ["draw_network", "layer_colors", "default_node_labels", "place_edge_labels"]
 
 _DX = 2.4  # horizontal distance between layers (data units)
 _DY = 1.0  # vertical distance between units of a layer
@@ -95,9 +95,10 @@ def _resolve_colors(colors, n_layers: int, where: str) -> list[str]:
     return colors
 
 
-def _edge_fraction(i: int, j: int) -> float:
-    # Alternate label positions along crossing edges so that labels do not overlap.
-    return 0.3 if (i + j) % 2 == 0 else 0.7
+_EDGE_FONT = 9  # points
+_EDGE_PAD = 0.15  # the label box's padding, in font sizes
+# Where along its edge a label may sit (fraction from the source), most preferred first.
+_FRACTIONS = (0.5, 0.38, 0.62, 0.3, 0.7, 0.22, 0.78, 0.45, 0.55, 0.33, 0.67, 0.16, 0.84)
 
 
 def _edge_label(ax, xy, text: str) -> None:
@@ -106,11 +107,75 @@ def _edge_label(ax, xy, text: str) -> None:
         text,
         ha="center",
         va="center",
-        fontsize=9,
+        fontsize=_EDGE_FONT,
         zorder=4,
         gid="edge_label",
-        bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.9),
+        bbox=dict(boxstyle=f"round,pad={_EDGE_PAD}", fc="white", ec="none", alpha=0.9),
     )
+
+
+def _label_size(text: str, units_per_point: float) -> np.ndarray:
+    """Half width and half height of a label's box, in data units (with a safety margin)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    ismath = text.count("$") >= 2
+    w, h, d = TextToPath().get_text_width_height_descent(text, FontProperties(size=_EDGE_FONT),
+                                                         ismath=ismath)  # fmt: skip
+    h = max(h, 1.2 * _EDGE_FONT)  # (mathtext's height includes its depth) at least a line tall
+    pad = 2 * _EDGE_PAD * _EDGE_FONT
+    return 0.5 * 1.06 * np.array([w + pad, h + pad]) * units_per_point
+
+
+def _overlap(c1, half1, c2, half2) -> float:
+    """Area shared by two axis-aligned boxes (centre, half sizes)."""
+    dx = min(c1[0] + half1[0], c2[0] + half2[0]) - max(c1[0] - half1[0], c2[0] - half2[0])
+    dy = min(c1[1] + half1[1], c2[1] + half2[1]) - max(c1[1] - half1[1], c2[1] - half2[1])
+    return max(dx, 0.0) * max(dy, 0.0)
+
+
+def place_edge_labels(segments, texts, obstacles, units_per_point: float) -> list[np.ndarray]:
+    """A position on each segment ``(a, b)`` for its label, so that no two labels' boxes
+    overlap and none covers an obstacle (``(centre, half size)`` boxes: the nodes).
+
+    Greedy: the labels of the most crowded segments choose first; each takes the first of
+    `_FRACTIONS` along its segment that is free, or, when none is, the least covered one.
+    """
+    sizes = [_label_size(t, units_per_point) for t in texts]
+    placed: list[tuple[np.ndarray, np.ndarray]] = []
+    out: list[np.ndarray | None] = [None] * len(segments)
+
+    def cost(xy, half):
+        return sum(_overlap(xy, half, c, h) for c, h in [*obstacles, *placed])
+
+    def slope(k):
+        (a, b) = segments[k]
+        return -abs(b[1] - a[1]) / (abs(b[0] - a[0]) + 1e-9)  # steep edges choose first
+
+    for k in sorted(range(len(segments)), key=slope):
+        a, b = (np.asarray(p, dtype=float) for p in segments[k])
+        candidates = [a + t * (b - a) for t in _FRACTIONS]
+        costs = [cost(xy, sizes[k]) for xy in candidates]
+        free = [xy for xy, c in zip(candidates, costs, strict=True) if c == 0.0]
+        best = free[0] if free else candidates[int(np.argmin(costs))]
+        out[k] = best
+        placed.append((best, sizes[k]))
+    return out
+
+
+def _units_per_point(ax, xlim, ylim, titled: bool, alone: bool) -> float:
+    """Data units per typographic point in an equal-aspect axes showing ``xlim`` x ``ylim``,
+    estimated before layout: an axes alone in its figure (axis off) fills it but for the
+    layout's pads and the title; one among others, its subplot box."""
+    fig = ax.figure
+    if alone:
+        width = fig.get_figwidth() * 72 - 12
+        height = fig.get_figheight() * 72 - 12 - (17 if titled else 0)
+    else:
+        box = ax.get_position()
+        width = box.width * fig.get_figwidth() * 72
+        height = box.height * fig.get_figheight() * 72 - (17 if titled else 0)
+    return max((xlim[1] - xlim[0]) / width, (ylim[1] - ylim[0]) / height)
 
 
 def draw_network(
@@ -171,11 +236,13 @@ def draw_network(
             )
         labels[key] = text
 
+    alone = ax is None
     if ax is None:
         height = max(2.6, 0.75 * max(sizes) + 1.4)
         fig, ax = new_figure(width=1.5 + 1.7 * n_layers, height=height)
     else:
         fig = ax.figure
+    requests = []  # (segment, text) of every edge label, placed together below
 
     pos = _positions(sizes)
     top = (max(sizes) - 1) / 2 * _DY
@@ -191,9 +258,7 @@ def draw_network(
             for j, b in enumerate(pos[layer + 1]):
                 ax.plot([a[0], b[0]], [a[1], b[1]], color="#888888", lw=1.2, zorder=1, gid="edge")
                 if (layer, i, j) in edge_labels:
-                    t = _edge_fraction(i, j)
-                    xy = a + t * (b - a)
-                    _edge_label(ax, xy, edge_labels[(layer, i, j)])
+                    requests.append(((a, b), edge_labels[(layer, i, j)]))
         if layer in bias_pos:
             a = bias_pos[layer]
             for j, b in enumerate(pos[layer + 1]):
@@ -207,8 +272,7 @@ def draw_network(
                     gid="bias_edge",
                 )
                 if (layer, "b", j) in edge_labels:
-                    xy = a + 0.5 * (b - a)
-                    _edge_label(ax, xy, edge_labels[(layer, "b", j)])
+                    requests.append(((a, b), edge_labels[(layer, "b", j)]))
             s = 0.36
             ax.add_patch(
                 Rectangle(
@@ -256,8 +320,16 @@ def draw_network(
         ax.text(layer * _DX, bottom, text, ha="center", va="top", fontsize=9, gid="caption")
 
     ymax = max([top + _R] + [p[1] + 0.3 for p in bias_pos.values()]) + 0.15
-    ax.set_xlim(-0.7, depth * _DX + 0.7)
-    ax.set_ylim(bottom - 0.75, ymax)
+    xlim, ylim = (-0.7, depth * _DX + 0.7), (bottom - 0.75, ymax)
+    if requests:
+        obstacles = [(c, np.array([_R, _R])) for centres in pos for c in centres]
+        obstacles += [(c, np.array([0.18, 0.18])) for c in bias_pos.values()]
+        spots = place_edge_labels([r[0] for r in requests], [r[1] for r in requests], obstacles,
+                                  _units_per_point(ax, xlim, ylim, bool(title), alone))  # fmt: skip
+        for xy, (_, text) in zip(spots, requests, strict=True):
+            _edge_label(ax, xy, text)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     if title:
