@@ -5,8 +5,9 @@ The handout's fixed examples and the tables a student writes by hand, built from
 controls to these functions.
 
 - Graphs: `olah_graph(a, b)` for e = (a + b)(b + 1) (handout Figure 2, after Olah; the
-  function is `olah_f`) and `neuron_graph(w1, w2, b, x1, x2)` for
-  y = sigmoid(w1 x1 + w2 x2 + b).
+  function is `olah_f`), `neuron_graph(w1, w2, b, x1, x2)` for
+  y = sigmoid(w1 x1 + w2 x2 + b), and `exp_graph(x, y)` for g = exp(x y)(x + y) (a non-linear
+  node and two products; both inputs have two children; the function is `exp_f`).
 - Tables: `forward_steps` / `forward_table` (one pass per seed input) and `reverse_steps` /
   `reverse_table` (one pass from the output); each row is a sum of edge derivative x
   neighbour's number, and its total is the engine's.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from ..engine import trace
 from ..engine.errors import NnlabValueError, unknown_name
-from ..engine.ops import sigmoid
+from ..engine.ops import exp, sigmoid
 from ..engine.tensor import Tensor
 from ..engine.trace import Graph
 from .grading import Mistake, close, grade
@@ -63,6 +64,24 @@ def neuron_graph(w1=0.8, w2=-1.2, b=0.1, x1=1.5, x2=-0.5) -> Graph:
 
     weights = (_finite(w1, "w1", where), _finite(w2, "w2", where), _finite(b, "b", where))
     return trace(f, *weights, names=["w1", "w2", "b"])
+
+
+def exp_f(x, y):
+    """g = exp(x y) (x + y), with the intermediate nodes named u = x y, v = exp(u), s = x + y."""
+    u = _named(x * y, "u")
+    v = _named(exp(u), "v")
+    s = _named(x + y, "s")
+    return _named(v * s, "g")
+
+
+def exp_graph(x: float = 0.5, y: float = 1.0) -> Graph:
+    """The traced graph of g = exp(x y)(x + y) at (x, y); inputs named x and y.
+
+    Edge derivatives: du/dx = y, du/dy = x, dv/du = exp(u) = v, ds/dx = ds/dy = 1,
+    dg/dv = s, dg/ds = v.
+    """
+    where = "exp_graph"
+    return trace(exp_f, _finite(x, "x", where), _finite(y, "y", where), names=["x", "y"])
 
 
 def _finite(x, name: str, where: str) -> float:
