@@ -199,7 +199,7 @@ def _unflatten(vector, shapes):
 
 def converge(
     net: MLP, X, y, penalty: float = 1e-4, freeze_hidden: bool = False, warmup: int = 1000,
-    tol: float = 1e-9, max_iter: int = 400,
+    tol: float = 1e-9, max_iter: int = 2000, escapes: int = 3,
 ) -> ConvergedFit:  # fmt: skip
     """Minimise ``mean((net(X) - y)^2) + penalty * |theta|^2`` from ``net``'s parameters.
 
@@ -207,7 +207,9 @@ def converge(
     layer keeps its values: a fixed basis, and then the objective is a convex quadratic).
     ``warmup`` Adam steps (lr 0.02) come first, then Levenberg-Marquardt steps (Gauss-Newton
     with a damping that grows when a step would raise the objective) until the gradient norm
-    is below ``tol`` or ``max_iter`` steps. The penalty makes the objective grow without bound
+    is below ``tol`` or ``max_iter`` steps. Where they stall next to a saddle (a negative
+    Hessian eigenvalue), a step along its eigenvector starts them again (``escapes`` times at
+    most). The penalty makes the objective grow without bound
     as the weights do, so a minimum exists; without it a network can keep lowering its loss by
     sharpening its units, and there is no point to converge to. ``net`` is left unchanged.
     """
@@ -247,26 +249,48 @@ def converge(
         J = J[:, J.shape[1] - v.size :]
         return np.concatenate([r, c * v]), np.vstack([J, c * np.eye(v.size)])
 
-    r, J = stacked(vector)
-    value, damping, iterations = r @ r / n, 1e-3, 0
-    value_grad = value_and_grad(objective)
-    while iterations < max_iter:
-        if np.linalg.norm(2.0 / n * J.T @ r) < tol:
-            break
-        iterations += 1
-        A, g = J.T @ J, J.T @ r
-        while damping < 1e12:
-            step = np.linalg.solve(A + damping * np.diag(np.diag(A) + 1e-12), -g)
-            r_new, J_new = stacked(vector + step)
-            if r_new @ r_new / n <= value:
-                vector, r, J, value = vector + step, r_new, J_new, r_new @ r_new / n
-                damping = max(damping / 3.0, 1e-15)
+    def marquardt(vector, budget):
+        """Levenberg-Marquardt steps from ``vector``: (vector, steps taken, converged?)."""
+        r, J = stacked(vector)
+        value, damping = r @ r / n, 1e-3
+        for taken in range(budget + 1):
+            if np.linalg.norm(2.0 / n * J.T @ r) < tol:
+                return vector, taken, True
+            if taken == budget:
                 break
-            damping *= 4.0
-        else:
-            break  # no step lowers the objective any more: rounding level
+            A, g = J.T @ J, J.T @ r
+            while damping < 1e12:
+                step = np.linalg.solve(A + damping * np.diag(np.diag(A) + 1e-12), -g)
+                r_new, J_new = stacked(vector + step)
+                if r_new @ r_new / n <= value:
+                    vector, r, J, value = vector + step, r_new, J_new, r_new @ r_new / n
+                    damping = max(damping / 3.0, 1e-15)
+                    break
+                damping *= 4.0
+            else:
+                break  # no step lowers the objective any more: rounding level
+        return vector, taken, False
+
+    def total(v):
+        r, _ = stacked(v)
+        return r @ r / n
+
+    vector, iterations, done = marquardt(vector, max_iter)
+    for _ in range(escapes):
+        if done:
+            break
+        # Gauss-Newton ignores negative curvature, so it crawls near a saddle: step off it
+        # along the Hessian's most negative direction, then continue.
+        curvature = hessian(objective, _unflatten(vector, shapes))
+        if curvature.min_eigenvalue >= 0:
+            break
+        direction = curvature.eigenvectors[:, 0]
+        trials = [vector + t * direction for t in (0.3, -0.3, 0.1, -0.1, 0.03, -0.03)]
+        vector = min(trials, key=total)
+        vector, more, done = marquardt(vector, max_iter)
+        iterations += more
     trained = _unflatten(vector, shapes)
-    value, grads = value_grad(trained)
+    value, grads = value_and_grad(objective)(trained)
     grad_norm = float(np.sqrt(sum(np.sum(np.asarray(g) ** 2) for g in grads)))
     eigenvalues = hessian(objective, trained).eigenvalues
     full = hidden + trained
