@@ -233,3 +233,41 @@ def loss_along_segment(loss_fn, theta_a, theta_b, ts) -> np.ndarray:
         value = loss_fn(interpolate(theta_a, theta_b, t))
         out[k] = float(_leaf_array(value))
     return out
+
+
+@dataclass(frozen=True)
+class PointReport:
+    """What the first two derivatives say about a point: ``grad_norm`` (Euclidean norm of the
+    gradient), ``hessian`` (a `Hessian`) and ``kind``: 'not a critical point' when the gradient
+    norm exceeds the tolerance, else 'minimum', 'maximum', 'saddle' or 'degenerate critical
+    point' from the eigenvalue signs."""
+
+    grad_norm: float
+    hessian: Hessian
+    kind: str
+
+
+def point_report(f, x, grad_tol: float = 1e-6, eig_tol: float = 1e-6) -> PointReport:
+    """Gradient norm and Hessian of scalar ``f`` at ``x``, and what kind of point it is.
+
+    A point is only called a minimum, maximum or saddle when its gradient norm is at most
+    ``grad_tol``; a Hessian without negative eigenvalues at a point where the gradient does not
+    vanish says the loss curves upwards there, not that the point is a minimum.
+    """
+    _check_scalar_fn(f, "point_report")
+    for name, tol in (("grad_tol", grad_tol), ("eig_tol", eig_tol)):
+        if not (isinstance(tol, int | float) and tol > 0):
+            raise NnlabValueError(f"point_report: {name} must be a positive number, got {tol!r}")
+    g = flatten(grad(f)(x))[0]
+    H = hessian(f, x)
+    norm = float(np.linalg.norm(g))
+    if norm > grad_tol:
+        kind = "not a critical point"
+    else:
+        kind = {
+            "minimum-like": "minimum",
+            "maximum-like": "maximum",
+            "saddle": "saddle",
+            "degenerate": "degenerate critical point",
+        }[H.classify(eig_tol)]
+    return PointReport(norm, H, kind)
