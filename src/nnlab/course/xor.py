@@ -39,6 +39,7 @@ __all__ = [
     "XOR_X",
     "XOR_Y",
     "XorState",
+    "best_line_accuracy",
     "check_weights",
     "format_readout",
     "linear_separator",
@@ -205,3 +206,26 @@ def xor_mistakes(W_hid, b_hid, v, c, point: int) -> tuple[float, list[Mistake]]:
             ),
         ],
     )
+
+
+def best_line_accuracy(X, y, n_angles: int = 720, offsets=None) -> tuple[float, int]:
+    """The best accuracy of the lines ``x . (cos t, sin t) + beta > 0`` over a grid of
+    ``n_angles`` directions and ``offsets`` (default 121 values in [-3, 3]), and how many lines
+    were tried. A brute-force check of `linear_separator` on small point sets."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ShapeError(
+            f"best_line_accuracy: X must have shape (n, 2) and y shape (n,), "
+            f"got {X.shape} and {y.shape}"
+        )
+    if not (isinstance(n_angles, int) and n_angles >= 1):
+        raise NnlabValueError(
+            f"best_line_accuracy: n_angles must be a positive int, got {n_angles!r}"
+        )
+    offsets = np.linspace(-3, 3, 121) if offsets is None else np.asarray(offsets, dtype=np.float64)
+    angles = np.linspace(0, 2 * np.pi, n_angles, endpoint=False)
+    U = np.stack([np.cos(angles), np.sin(angles)])  # (2, n_angles)
+    scores = (X @ U)[:, :, None] + offsets[None, None, :]  # (n, angles, offsets)
+    correct = (scores > 0) == (y[:, None, None] == 1)
+    return float(np.max(np.mean(correct, axis=0))), int(angles.size * offsets.size)
