@@ -75,3 +75,28 @@ def test_hat_parameters():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_trained_runs_report_convergence_and_dead_units():
+    runs = approx.trained_runs(f, 4, -2, 2, seeds=[0, 1], steps=300, check=100)
+    assert [r.seed for r in runs] == [0, 1]
+    for r in runs:
+        assert r.net.sizes == [1, 4, 1]
+        assert np.isfinite(r.final_loss) and np.isfinite(r.loss_at_check) and r.grad_norm >= 0
+        assert 0 <= r.dead_units <= 4 and 0 <= r.kinks_inside <= 4
+        assert r.sup_error == pytest.approx(approx.sup_error(r.net, f, -2, 2))
+        x = np.linspace(-2, 2, 2001)[:, None]
+        dead = np.all(np.maximum(x @ r.net.W[0] + r.net.b[0], 0) == 0, axis=0).sum()
+        assert r.dead_units == dead
+    with pytest.raises(ValueError, match="trained_runs: need integers"):
+        approx.trained_runs(f, 4, -2, 2, seeds=[0], steps=100, check=100)
+
+
+def test_output_weight_check_answer_and_mistakes():
+    knots, values = np.array([-1.0, 0.0, 1.0, 2.0]), np.array([-1.0, 0.0, 1.0, 8.0])
+    expected, mistakes = approx.output_weight_check(knots, values, 2)
+    assert expected == pytest.approx(6.0)  # slopes 1, 1, 7: c_2 = 7 - 1
+    values_of = sorted(m.value for m in mistakes)
+    assert values_of == pytest.approx([-6.0, 1.0, 7.0])
+    with pytest.raises(ValueError, match="output_weight_check: k must be"):
+        approx.output_weight_check(knots, values, 0)

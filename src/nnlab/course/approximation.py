@@ -168,3 +168,103 @@ def hat_parameters(center: float = 0.0, half_width: float = 1.0) -> list[np.ndar
     b0 = np.array([-(c - h), -c, -(c + h)])
     W1 = np.array([[1.0], [-2.0], [1.0]]) / h
     return [W0, b0, W1, np.zeros(1)]
+
+
+# --- trained networks of the same architecture, for comparison with the construction ---------
+@dataclass(frozen=True)
+class TrainedRun:
+    """One ``MLP([1, K, 1])`` (ReLU) fitted by Adam to samples of f, and what it reached.
+
+    ``loss_at_check`` is the training MSE after ``check`` steps and ``final_loss`` after all
+    steps, so a run whose loss still moves between the two has not converged. ``dead_units``
+    counts hidden units that output 0 at every point of [a, b]; ``kinks_inside`` counts units
+    whose kink ``-b/w`` lies strictly inside (a, b).
+    """
+
+    seed: int
+    net: MLP
+    loss_at_check: float
+    final_loss: float
+    grad_norm: float
+    sup_error: float
+    dead_units: int
+    kinks_inside: int
+
+
+def trained_runs(
+    f: Callable,
+    K: int,
+    a: float,
+    b: float,
+    seeds: Sequence[int],
+    steps: int = 6000,
+    check: int = 3000,
+    lr: float = 0.01,
+    n_samples: int = 200,
+) -> list[TrainedRun]:
+    """Fit ``MLP([1, K, 1])`` to ``n_samples`` noiseless samples of f on [a, b], once per seed.
+
+    Each run starts from the network's seeded weights with its hidden biases drawn uniformly
+    from [a, b] (so every kink starts inside the interval), and trains with Adam on the mean
+    squared error for ``steps`` steps; the loss after ``check`` steps is kept too.
+    """
+    from ..nn.data import function_samples
+    from ..nn.fit import fit
+
+    K = _units(K, "trained_runs")
+    a, b = _interval(a, b, "trained_runs")
+    if not (isinstance(check, int) and isinstance(steps, int) and 0 < check < steps):
+        raise NnlabValueError(
+            f"trained_runs: need integers 0 < check < steps, got check={check!r}, steps={steps!r}"
+        )
+    X, y = function_samples(f, n_samples, (a, b), noise=0.0, seed=0)
+    grid = np.linspace(a, b, 2001)[:, None]
+    runs = []
+    for seed in seeds:
+        net = MLP([1, K, 1], activation="relu", seed=int(seed))
+        net.b[0] = np.random.default_rng(int(seed)).uniform(a, b, K)
+        history = fit(net, X, y, loss="mse", optimizer="adam", lr=lr, steps=steps, seed=0)
+        hidden = np.maximum(grid @ net.W[0] + net.b[0], 0.0)
+        w = net.W[0][0]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kinks = np.where(w != 0, -net.b[0] / w, np.nan)
+        runs.append(
+            TrainedRun(
+                seed=int(seed),
+                net=net,
+                loss_at_check=float(history.losses[check]),
+                final_loss=float(history.final_loss),
+                grad_norm=float(history.grad_norms[-1]),
+                sup_error=sup_error(net, f, a, b),
+                dead_units=int(np.sum(np.all(hidden == 0.0, axis=0))),
+                kinks_inside=int(np.sum((kinks > a) & (kinks < b))),
+            )
+        )
+    return runs
+
+
+def output_weight_check(knots, values, k: int) -> tuple[float, list]:
+    """The broken line's output weight ``c_k`` and the usual wrong answers (for a self-check).
+
+    ``c_0 = s_0`` and ``c_k = s_k - s_{k-1}`` for ``k >= 1``. Mistakes: the slope ``s_k``
+    itself, the difference the wrong way round, and the value ``f(t_k)``.
+    """
+    from .grading import distinct_mistakes
+
+    W0, b0, W1, b1 = interpolant_parameters(knots, values)
+    K = W1.shape[0]
+    if not (isinstance(k, int | np.integer) and not isinstance(k, bool) and 1 <= k < K):
+        raise NnlabValueError(f"output_weight_check: k must be an integer in 1..{K - 1}, got {k!r}")
+    t = np.asarray(knots, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    slopes = np.diff(v) / np.diff(t)
+    expected = float(W1[k, 0])
+    candidates = [
+        (
+            slopes[k],
+            "That is the slope s_k after the knot; the unit adds only the change of slope.",
+        ),
+        (slopes[k - 1] - slopes[k], "Right size, wrong sign: c_k = s_k - s_(k-1), new minus old."),
+        (v[k], "That is the value f(t_k); the output weight is a change of slope."),
+    ]
+    return expected, distinct_mistakes(expected, candidates)
