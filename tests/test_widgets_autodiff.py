@@ -13,12 +13,14 @@ def test_explorer_follows_sliders_and_seed():
     ex = wa.olah_explorer()
     fwd, rev, fig = ex.outputs
     assert "seeded at b" in fwd and fwd.rstrip().endswith("= 5.0000")
-    assert isinstance(fig, Figure) and len(fig.axes) == 3
+    assert isinstance(fig, Figure) and len(fig.axes) == 4  # values + key above, the modes below
+    assert "de/db = 5.00" in ex.describe() and ex.describe().endswith("seed = b.")
     fwd, rev, fig = ex.set(a=-1.0, b=2.5)
     g = modes.olah_graph(-1.0, 2.5)
     de_db = float(g.adjoints()[1])
     assert de_db == pytest.approx(-1.0 + 2 * 2.5 + 1)
     assert f"= {de_db:.4f}" in rev.splitlines()[4]  # the b row
+    assert f"de/db = {de_db:.2f}" in ex.describe()  # the alt text follows the state
     fwd, rev, fig = ex.set(seed="a")
     assert "seeded at a" in fwd and fwd.rstrip().endswith(f"= {2.5 + 1:.4f}")
     with pytest.raises(ValueError, match="seed must be"):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import nnlab
+from nnlab.course import section16
 from nnlab.engine.errors import NnlabTypeError, NnlabValueError
 from nnlab.widgets import backprop as wb
 from nnlab.widgets import forward as fw
@@ -95,3 +96,50 @@ def test_a_grid_naming_an_unknown_control_is_refused():
     ex = wb.chain_explorer()
     with pytest.raises(NnlabValueError, match="^Explorer: grid names unknown"):
         Explorer(ex.controls, ex.render, grid={"nope": [1.0]})
+
+
+def test_static_outputs_are_a_figure_with_a_caption_and_alt_text_per_state():
+    ex = fw.forward_explorer(x1=0.5, x2=-0.5)
+    spec = ex.static_spec()
+    payload = static.explorer_states(spec)
+    combos = static.grid_states(spec)
+    # one alt text per state: the description of that state's figure and its control values
+    assert len(payload["alts"]) == len(payload["states"]) == len(combos)
+    for k in (0, len(combos) // 2, len(combos) - 1):
+        values = {**ex.values, **combos[k]}
+        assert payload["alts"][k] == ex.describe(values)
+        r = section16.forward_readout(**values)
+        assert f"y-hat = {r['y_hat']:.2f}" in payload["alts"][k]
+        assert f"x1 = {ex.value_label('x1', values['x1'])}" in payload["alts"][k]
+    assert len(set(payload["alts"])) == len(combos)  # every state says which one it is
+    page = static.explorer_html(spec, payload)
+    figure = re.search(r'<figure class="nnlab-outputs"[^>]*>(.*?)</figure>', page, re.S).group(1)
+    start = static._start_index(payload)
+    assert f'alt="{static.html.escape(payload["alts"][start], quote=True)}"' in figure
+    caption = re.search(r"<figcaption[^>]*>(.*?)</figcaption>", figure, re.S).group(1)
+    assert caption == static.html.escape(ex.caption) and len(caption.split()) >= 10
+
+
+def test_every_explorer_factory_gives_a_caption_and_an_alt_text():
+    from nnlab.widgets import autodiff, interpret, xor
+
+    X, y = nnlab.data.moons(30, noise=0.1, seed=0)
+    net = nnlab.MLP([2, 4, 1], "tanh", output="sigmoid", seed=0)
+    explorers = [wb.chain_explorer(), wb.gradient_explorer(), fw.forward_explorer(),
+                 xor.xor_explorer(), autodiff.olah_explorer(), wt.training_explorer(),
+                 interpret.attribution_explorer(net, X, y, steps=8)]  # fmt: skip
+    for ex in explorers:
+        assert ex.caption != Explorer.DEFAULT_CAPTION and len(ex.caption.split()) >= 10
+        alt = ex.describe()
+        assert not alt.startswith(Explorer.DEFAULT_ALT) and len(alt.split()) >= 10
+        assert all(f"{name} = " in alt for name in ex.controls)
+
+
+def test_an_empty_caption_is_refused_and_the_live_view_shows_the_caption(capsys):
+    ex = wb.chain_explorer()
+    with pytest.raises(NnlabValueError, match="^Explorer: caption must be a non-empty string"):
+        Explorer(ex.controls, ex.render, caption="  ")
+    ex.show()  # outside a notebook, display prints each output's text/plain
+    printed = capsys.readouterr().out
+    assert f"Caption: {ex.caption}" in printed
+    assert printed.rindex("Caption:") > printed.rindex("Figure(")  # under the figure

@@ -2,8 +2,9 @@
  *
  * Each .nnlab-explorer block holds its states as JSON (rendered by the explorer's own Python
  * render function when the book was built). Moving a control only looks a state up and
- * swaps pre-decoded images and texts; nothing is computed here. The time of the last swap is
- * kept in data-nnlab-update-ms (the browser tests read it).
+ * swaps pre-decoded images and texts, and each image's alt text (the state's description,
+ * rendered with it: what is drawn and the control values); nothing is computed here. The time
+ * of the last swap is kept in data-nnlab-update-ms (the browser tests read it).
  */
 (function () {
   "use strict";
@@ -29,7 +30,8 @@
 
     function update() {
       var t0 = performance.now();
-      var state = payload.states[stateIndex()];
+      var index = stateIndex();
+      var state = payload.states[index];
       var labels = [];
       inputs.forEach(function (input, i) {
         var label = payload.controls[i].labels[Number(input.value)];
@@ -44,12 +46,13 @@
         if (payload.kinds[k] === "image") {
           var img = slot;
           img.src = images[state[k]].src;
-          img.alt = "Figure of the explorer at " + labels.join(", ");
+          img.alt = payload.alts && payload.alts[index] ? payload.alts[index]
+            : "Figure of the explorer at " + labels.join(", ");
         } else {
           slot.textContent = state[k];
         }
       });
-      root.setAttribute("data-nnlab-state", String(stateIndex()));
+      root.setAttribute("data-nnlab-state", String(index));
       root.setAttribute("data-nnlab-update-ms", (performance.now() - t0).toFixed(3));
     }
 

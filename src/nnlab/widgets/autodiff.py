@@ -61,7 +61,32 @@ def olah_explorer(a: float = 2.0, b: float = 1.0, seed: str = "b") -> Explorer:
     }
     grid = {"a": [-1.0, 0.0, 1.0, 2.0, 3.0], "b": [-2.0, -1.0, 0.0, 1.0, 2.0], "seed": ["a", "b"]}
     return Explorer(controls, olah_render, factory=olah_explorer,
-                    arguments=dict(a=a, b=b, seed=seed), grid=grid)  # fmt: skip
+                    arguments=dict(a=a, b=b, seed=seed), grid=grid, caption=OLAH_CAPTION,
+                    alt=olah_alt)  # fmt: skip
+
+
+OLAH_CAPTION = (
+    "e = (a + b)(b + 1) at the current a and b, three times: node values with each edge's "
+    "local derivative (top left, with a key beside it), forward mode seeded at the chosen "
+    "input (tangents in blue, bottom left) and reverse mode from e (adjoints in vermillion, "
+    "bottom right). One forward pass gives de/d(seed); one reverse pass gives every de/d(node)."
+)
+
+
+def olah_alt(a: float, b: float, seed: str = "b") -> str:
+    """What the three graph drawings show at these values."""
+    g = olah_graph(a, b)
+    names = [n.name for n in g.nodes]
+    value = {n.name: float(n.value) for n in g.nodes}
+    tangent = dict(zip(names, (float(t) for t in g.tangents(seed)), strict=True))
+    adjoint = dict(zip(names, (float(t) for t in g.adjoints()), strict=True))
+    return (
+        "Three drawings of the graph a, b -> c = a + b, d = b + 1 -> e = c d with values "
+        f"a = {value['a']:.2f}, b = {value['b']:.2f}, c = {value['c']:.2f}, d = {value['d']:.2f}, "
+        f"e = {value['e']:.2f}. Forward mode seeded at {seed}: de/d{seed} = "
+        f"{tangent['e']:.2f}. Reverse mode from e: de/da = {adjoint['a']:.2f}, de/db = "
+        f"{adjoint['b']:.2f}, de/dc = {adjoint['c']:.2f}, de/dd = {adjoint['d']:.2f}."
+    )
 
 
 def one_hint(mistakes: list[Mistake]) -> list[Mistake]:

@@ -16,7 +16,7 @@ from .core import number_slider
 from .explorer import Explorer
 from .selfcheck import SelfCheck
 
-__all__ = ["chain_explorer", "chain_selfcheck", "gradient_explorer", "w11_selfcheck"]
+__all__ = ["chain_alt", "chain_explorer", "chain_selfcheck", "gradient_explorer", "w11_selfcheck"]
 
 
 def _slider(value, lo, hi, step, description):
@@ -37,7 +37,29 @@ def chain_explorer(w1: float = 0.5, v1: float = -2.0, x: float = 3.0) -> Explore
     grid = {"w1": [-1.0, -0.5, 0.0, 0.5, 1.0], "v1": [-2.0, -1.0, 0.0, 1.0, 2.0],
             "x": [-3.0, 3.0]}  # fmt: skip
     return Explorer(controls, render, factory=chain_explorer,
-                    arguments=dict(w1=w1, v1=v1, x=x), grid=grid)  # fmt: skip
+                    arguments=dict(w1=w1, v1=v1, x=x), grid=grid, caption=CHAIN_CAPTION,
+                    alt=chain_alt)  # fmt: skip
+
+
+CHAIN_CAPTION = (
+    "The chain w1 -> u = w1 x -> h = ReLU(u) -> s = v1 h -> f = sigmoid(s): each box holds a "
+    "node's forward value, each arrow its local derivative (in vermillion); the product of "
+    "the four arrows, written below, is df/dw1. Where u <= 0 the ReLU arrow is 0 and so is "
+    "the gradient."
+)
+
+
+def chain_alt(w1: float, v1: float, x: float) -> str:
+    """What the chain diagram shows at these values, numbers included."""
+    c = chain_example.chain_values(w1, v1, x)
+    f = c["factors"]
+    return (
+        "Five boxes in a row joined by arrows: w1, u = w1 x, h = ReLU(u), s = v1 h and "
+        f"f = sigmoid(s), with values {w1:.3f}, {c['u']:.3f}, {c['h']:.3f}, {c['s']:.3f} and "
+        f"{c['f']:.4f}. The arrows carry the local derivatives x = {f['du/dw1']:.4f}, "
+        f"1[u > 0] = {f['dh/du']:.0f}, v1 = {f['ds/dh']:.4f} and sigmoid'(s) = "
+        f"{f['df/ds']:.4f}; below, their product df/dw1 = {c['product']:.6f}."
+    )
 
 
 def chain_selfcheck(w1: float, v1: float, x: float) -> SelfCheck:
@@ -67,10 +89,19 @@ def gradient_explorer(**defaults) -> Explorer:
         return [section16.gradients_text(**values)]
 
     # Text only, so the book can afford a finer grid: 9 x 5 x 5 x 2 states.
-    grid = {"w11": [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0],
-            "v1": [-2.0, -1.0, 0.0, 1.0, 2.0], "x1": [-1.0, 0.0, 1.0, 2.0, 3.0], "y": [0, 1]}
+    grid = {
+        "w11": [-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0],
+        "v1": [-2.0, -1.0, 0.0, 1.0, 2.0],
+        "x1": [-1.0, 0.0, 1.0, 2.0, 3.0],
+        "y": [0, 1],
+    }
+    caption = (
+        "Each weight's gradient of the BCE loss computed by hand (the chain rule, factor "
+        "by factor) beside the engine's, at the current weights, input and label."
+    )
     return Explorer(controls, render, factory=gradient_explorer, arguments=defaults,
-                    grid=grid)  # fmt: skip
+                    grid=grid, caption=caption,
+                    alt="A table of the hand and engine gradients (text only).")  # fmt: skip
 
 
 def w11_selfcheck(**values) -> SelfCheck:

@@ -8,10 +8,17 @@ the figure change together. Strict nbval sees deterministic text.
 In the built book the controls' bundle carries a recipe (factory, arguments, static grid) as
 its ``text/html``; the book build rebuilds the explorer from it and renders the grid's states
 with this same ``render`` (see `nnlab.widgets.static`).
+
+Every explorer has a ``caption`` (what its figure shows and what to look for) and an ``alt``
+text (what is drawn, for a reader who cannot see it); `describe` joins the alt text with the
+current control values, which is what the book's ``<img alt>`` says for each state. The
+static book puts the caption under the outputs as a ``<figcaption>``; a live notebook shows it
+as a line under the figure.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 from collections.abc import Callable, Sequence
 
 import ipywidgets as W
@@ -36,7 +43,14 @@ class Explorer:
     the keyword arguments it was called with); ``grid`` maps some control names to the values
     they take in the static book (the others stay at their start value there). Each start
     value is added to its grid if missing.
+
+    ``caption`` says what the outputs show; ``alt`` describes the figure for a reader who
+    cannot see it: a string, or a function of the control values (``alt(**values)``) when the
+    description names numbers of the state (see `describe`).
     """
+
+    DEFAULT_CAPTION = "The explorer's outputs for the values of the controls above."
+    DEFAULT_ALT = "Figure of the explorer."
 
     def __init__(
         self,
@@ -46,7 +60,16 @@ class Explorer:
         factory: Callable | None = None,
         arguments: dict | None = None,
         grid: dict[str, Sequence] | None = None,
+        caption: str | None = None,
+        alt: str | Callable[..., str] | None = None,
     ):
+        for name, text in (("caption", caption), ("alt", alt)):
+            if text is not None and not (
+                callable(text) or (isinstance(text, str) and text.strip())
+            ):
+                raise NnlabValueError(f"Explorer: {name} must be a non-empty string, got {text!r}")
+        self.caption = caption or self.DEFAULT_CAPTION
+        self._alt = alt or self.DEFAULT_ALT
         self.controls = controls
         self.render = render
         self.factory, self.arguments = factory, dict(arguments or {})
@@ -81,6 +104,15 @@ class Explorer:
                 if option == value:
                     return str(label)
         return f"{value:g}" if isinstance(value, float) else str(value)
+
+    def describe(self, values: dict | None = None) -> str:
+        """The alt text of the figure for ``values`` (default: the current ones): what is
+        drawn, then every control's value as its readout shows it."""
+        values = {**self.values, **(values or {})}
+        base = self._alt(**values) if callable(self._alt) else self._alt
+        shown = ", ".join(f"{name} = {self.value_label(name, values[name])}"
+                          for name in self.controls)  # fmt: skip
+        return f"{base.strip()} Controls: {shown}."
 
     def control_kind(self, name: str) -> str:
         """``"select"`` for a choice among names, ``"range"`` for a slider or a choice among
@@ -174,3 +206,8 @@ class Explorer:
         html = static.recipe_html(spec, self._summary()) if spec is not None else None
         show_controls(box, "sliders: " + ", ".join(self.controls), html=html)
         self._handles = [display(displayable(o), display_id=True) for o in self.outputs]
+        # The caption, under the figure as in the book (the book replaces all of these
+        # outputs by its static block, which has the caption as its <figcaption>).
+        display({"text/plain": f"Caption: {self.caption}",
+                 "text/html": '<p class="nnlab-caption" style="font-size:0.9em;color:#444">'
+                              f"{html_lib.escape(self.caption)}</p>"}, raw=True)  # fmt: skip

@@ -40,10 +40,7 @@ def forward_explorer(**start) -> Explorer:
     names = (*section16.PARAMS, *section16.INPUTS)
     values = section16.check_values({**section16.FORWARD_DEFAULTS, **start}, names,
                                     "forward_explorer")  # fmt: skip
-    controls = {
-        name: number_slider(name, values[name], -3.0, 3.0, 0.25)
-        for name in names
-    }
+    controls = {name: number_slider(name, values[name], -3.0, 3.0, 0.25) for name in names}
 
     def render(**vals):
         r = section16.forward_readout(**vals)
@@ -52,7 +49,27 @@ def forward_explorer(**start) -> Explorer:
     # The book moves the inputs (the weights stay as the chapter sets them): 7 x 7 states.
     inputs = [-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5]
     return Explorer(controls, render, factory=forward_explorer, arguments=start,
-                    grid={"x1": inputs, "x2": inputs})  # fmt: skip
+                    grid={"x1": inputs, "x2": inputs}, caption=FORWARD_CAPTION,
+                    alt=forward_alt)  # fmt: skip
+
+
+FORWARD_CAPTION = (
+    "The §1.6 network at the current weights and inputs: each edge is labelled with its weight "
+    "(v0, from the square bias node, is the output's bias), the input nodes show x1 and x2, "
+    "the hidden nodes h1 = ReLU(z1) and h2 = ReLU(z2), and the output node y-hat."
+)
+
+
+def forward_alt(**vals) -> str:
+    """What the network diagram shows at these values, numbers included."""
+    r = section16.forward_readout(**vals)
+    return (
+        "Network diagram: two input nodes (x1 = {x1:.2f}, x2 = {x2:.2f}) joined to two ReLU "
+        "hidden nodes (h1 = {h1:.2f}, h2 = {h2:.2f}) by edges labelled w11 = {w11:+.2f}, "
+        "w12 = {w12:+.2f}, w21 = {w21:+.2f}, w22 = {w22:+.2f}; the hidden nodes and a bias node "
+        "feed the sigmoid output y-hat = {y:.2f} through v1 = {v1:+.2f}, v2 = {v2:+.2f} and "
+        "v0 = {v0:+.2f}."
+    ).format(h1=r["h1"], h2=r["h2"], y=r["y_hat"], **vals)
 
 
 def forward_selfcheck(**values) -> SelfCheck:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..course.interpret import attribution, boundaries, scores
 from ..nn.mlp import MLP
 from .core import number_slider
@@ -58,8 +60,26 @@ def attribution_explorer(
     grid = {"x1": _lattice(xlim[0], xlim[1], 7), "x2": _lattice(ylim[0], ylim[1], 6)}
     arguments = dict(net=net, X=X, y=y, x0=list(x0), baseline=baseline, xlim=list(xlim),
                      ylim=list(ylim), steps=steps)  # fmt: skip
+
+    def alt(x1, x2):
+        logit = float(np.asarray(f(np.array([[x1, x2]])))[0])
+        return (
+            "Decision map of the network: pale vermillion where it predicts class 0, pale blue "
+            "for class 1, a black line where the logit is 0, and the data as vermillion circles "
+            f"and blue squares. The chosen point ({x1:.2f}, {x2:.2f}) is circled; its logit is "
+            f"{logit:.2f} (class {int(logit > 0)}). Two arrows start there: the gradient "
+            "(filled) and integrated gradients (hollow), drawn with equal lengths."
+        )
+
     return Explorer(controls, render, factory=attribution_explorer, arguments=arguments,
-                    grid=grid)
+                    grid=grid, caption=ATTRIBUTION_CAPTION, alt=alt)  # fmt: skip
+
+
+ATTRIBUTION_CAPTION = (
+    "The network's decision regions and data, with the chosen point's attributions: the "
+    "gradient's direction (filled arrow) and integrated gradients' (hollow arrow), both drawn "
+    "at the same length, so only their directions compare; the readout gives their values."
+)
 
 
 def _lattice(low: float, high: float, n: int) -> list[float]:

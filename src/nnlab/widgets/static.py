@@ -5,7 +5,9 @@
   small PNGs (Agg at `STATIC_DPI`, palette-quantised), text stays text.
 - `explorer_html(spec, payload)`: the block that replaces the cell's outputs in the book: real
   ``<input type=range>`` / ``<select>`` controls with labels, the states as inline JSON, and
-  the start state already drawn (readable with scripts off). ``_ext/nnlab_static/explorer.js``
+  the start state already drawn (readable with scripts off), its outputs in a ``<figure>``
+  with the explorer's caption as ``<figcaption>`` and each image's ``alt`` describing the
+  figure and the state's control values (`Explorer.describe`). ``_ext/nnlab_static/explorer.js``
   swaps states; it computes nothing.
 - `check_html(...)` / `table_check_html(...)`: self-check forms whose answers and mistake
   values are data; ``_ext/nnlab_static/grader.js`` grades them exactly as `grade` does.
@@ -37,7 +39,9 @@ __all__ = [
     "table_check_html",
 ]
 
-STATIC_DPI = 72
+# 90 dpi: 8-point text is 10 px tall, and stays at least 9 px when a figure up to 8.4 inches
+# wide is scaled down to the page's ~760 px (tests/test_plots_text_size.py).
+STATIC_DPI = 90
 PALETTE_COLOURS = 128  # quantising a PNG to 128 colours cuts it 3x without visible banding
 RECIPE_CLASS = "nnlab-recipe"
 
@@ -98,8 +102,9 @@ def explorer_states(spec: dict) -> dict:
 
     Returns the payload the page embeds: ``controls`` (the static ones, with their values'
     labels), ``fixed`` (the others, with the value they keep), ``kinds`` of the outputs,
-    ``states`` (per state, per output: text, or an index into ``images``) and ``images``
-    (base64 PNGs, each stored once).
+    ``states`` (per state, per output: text, or an index into ``images``), ``images``
+    (base64 PNGs, each stored once), the explorer's ``caption`` and ``alts`` (per state, the
+    images' alt text: `Explorer.describe` of its values).
     """
     explorer = load_factory(spec["factory"])(**decode(spec["kwargs"]))
     start = explorer.values
@@ -109,9 +114,10 @@ def explorer_states(spec: dict) -> dict:
         raise NnlabValueError(f"explorer_states: grid names unknown controls {sorted(unknown)}")
     images: list[str] = []
     image_index: dict[str, int] = {}
-    states, kinds = [], None
+    states, kinds, alts = [], None, []
     for combo in grid_states(spec):
         outputs = list(explorer.render(**{**start, **combo}))
+        alts.append(explorer.describe({**start, **combo}))
         row, row_kinds = [], []
         for output in outputs:
             if _is_figure(output):
@@ -137,7 +143,7 @@ def explorer_states(spec: dict) -> dict:
     fixed = [{"name": n, "label": explorer.value_label(n, start[n])}
              for n in explorer.controls if n not in grid]  # fmt: skip
     return {"controls": controls, "fixed": fixed, "kinds": kinds, "states": states,
-            "images": images}  # fmt: skip
+            "images": images, "caption": explorer.caption, "alts": alts}  # fmt: skip
 
 
 def _start_index(payload: dict) -> int:
@@ -168,9 +174,7 @@ def explorer_html(spec: dict, payload: dict) -> str:
                 f'aria-valuetext="{_attr(labels[start])}">'
                 f'<output for="{cid}" aria-hidden="true">{html.escape(labels[start])}</output>'
             )
-        rows.append(
-            f'<div class="nnlab-control"><label for="{cid}">{name}</label>{widget}</div>'
-        )
+        rows.append(f'<div class="nnlab-control"><label for="{cid}">{name}</label>{widget}</div>')
     note = ""
     if payload["fixed"]:
         fixed = ", ".join(f"{html.escape(f['name'])} = {html.escape(f['label'])}"
@@ -179,24 +183,27 @@ def explorer_html(spec: dict, payload: dict) -> str:
             f'<p class="nnlab-live-note">In the book these stay fixed: {fixed}. '
             "Moving them needs a live notebook (open this chapter in JupyterLab and run it).</p>"
         )
-    start_state = payload["states"][_start_index(payload)]
+    start = _start_index(payload)
+    start_state = payload["states"][start]
+    alts = payload.get("alts") or ["Figure of the explorer for the values chosen above."]
+    alt = alts[start] if len(alts) > start else alts[0]
+    caption = payload.get("caption") or "The explorer's outputs for the values chosen above."
     slots = []
     for k, (kind, value) in enumerate(zip(payload["kinds"], start_state, strict=True)):
         if kind == "image":
             src = "data:image/png;base64," + payload["images"][value]
             slots.append(f'<img class="nnlab-slot" data-slot="{k}" src="{src}" '
-                         f'alt="Figure of the explorer for the values chosen above">')  # fmt: skip
+                         f'alt="{_attr(alt)}">')  # fmt: skip
         else:
-            slots.append(
-                f'<pre class="nnlab-slot" data-slot="{k}">{html.escape(value)}</pre>'
-            )
+            slots.append(f'<pre class="nnlab-slot" data-slot="{k}">{html.escape(value)}</pre>')
     data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
     return (
         f'<div class="nnlab-explorer" id="{root}" '
         f'data-nnlab-spec="{_attr(json.dumps(spec, sort_keys=True, separators=(",", ":")))}">'
         f'<form class="nnlab-controls" aria-label="explorer controls" '
         f'onsubmit="return false">{"".join(rows)}</form>{note}'
-        f'<div class="nnlab-outputs" aria-live="polite">{"".join(slots)}</div>'
+        f'<figure class="nnlab-outputs" aria-live="polite">{"".join(slots)}'
+        f'<figcaption class="nnlab-caption">{html.escape(caption)}</figcaption></figure>'
         f'<script type="application/json" class="nnlab-states">{data}</script></div>'
     )
 

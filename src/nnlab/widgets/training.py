@@ -71,5 +71,31 @@ def training_explorer(**defaults) -> Explorer:
         _, fig, text = explore(**values)
         return [text, fig]
 
-    return Explorer(controls, render, factory=training_explorer, arguments=defaults,
-                    grid=STATIC_GRID)
+    return Explorer(
+        controls,
+        render,
+        factory=training_explorer,
+        arguments=defaults,
+        grid=STATIC_GRID,
+        caption=TRAINING_CAPTION,
+        alt=training_alt,
+    )
+
+
+TRAINING_CAPTION = (
+    "One run of the chosen optimizer: left, the training loss at every update step on a log "
+    "axis (a rising curve that stops early with an x has diverged); right, the path the "
+    "parameters take on the loss contours, from its start (circle) to its end (square), with "
+    "the problem's marked points."
+)
+
+
+def training_alt(problem="ravine", optimizer="gd", lr=0.05, steps=60, schedule="constant") -> str:
+    """What the two panels show for these settings (the numbers are in the readout)."""
+    prob = problem_named(problem, "training_alt")
+    return (
+        f"Two panels. Left: the training loss of {optimizer} with learning rate {lr:g} "
+        f"({schedule} schedule) over {steps} update steps, log scale. Right: its path on the "
+        f"contours of the {prob.name} loss, from a circle "
+        "at the start to a square at the end, with the problem's marked points as large symbols."
+    )

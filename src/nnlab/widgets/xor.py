@@ -11,7 +11,7 @@ from .core import number_slider
 from .explorer import Explorer
 from .selfcheck import SelfCheck
 
-__all__ = ["xor_explorer", "xor_selfcheck"]
+__all__ = ["xor_alt", "xor_explorer", "xor_selfcheck"]
 
 
 def xor_explorer(
@@ -47,7 +47,29 @@ def xor_explorer(
     # The book moves the second hidden unit's bias and output weight: 5 x 5 states.
     grid = {"b2": [-1.5, -1.0, -0.5, 0.0, 0.5], "v2": [-3.0, -2.0, -1.0, 0.0, 1.0]}
     arguments = dict(W_hid=W_hid, b_hid=b_hid, v=v, c=float(c))
-    return Explorer(controls, render, factory=xor_explorer, arguments=arguments, grid=grid)
+    return Explorer(controls, render, factory=xor_explorer, arguments=arguments, grid=grid,
+                    caption=XOR_CAPTION, alt=xor_alt)  # fmt: skip
+
+
+XOR_CAPTION = (
+    "The four XOR points in three views: the inputs x, the hidden pre-activations z = xW + b, "
+    "and h = ReLU(z) with the output layer's line v.h + c = 0 (dashed). Class 1 is drawn as "
+    "blue squares, class 0 as vermillion circles; ReLU folds points onto the axes, which is "
+    "what lets one line separate the classes."
+)
+
+
+def xor_alt(w11, w12, w21, w22, b1, b2, v1, v2, c) -> str:
+    """What the three XOR panels show at these weights."""
+    state = xor.xor_forward([[w11, w12], [w21, w22]], [b1, b2], [v1, v2], c)
+    points = "; ".join(f"x{k + 1} -> h = ({h[0]:.2f}, {h[1]:.2f})" for k, h in enumerate(state.h))
+    ok = "separable by a line" if state.separable else "not separable by a line"
+    return (
+        "Three square scatter panels of the four XOR points (class 1 blue squares, class 0 "
+        "vermillion circles): input space, after z = xW + b, and after ReLU with the output "
+        f"line. After ReLU: {points}; the classes are {ok} there, and the network's accuracy "
+        f"is {state.accuracy:.0%}."
+    )
 
 
 def xor_selfcheck(W_hid, b_hid, v, c, point: int) -> SelfCheck:
