@@ -35,3 +35,11 @@ def test_plot_depth_norms():
     _check(ph.plot_depth_norms(series), 2)
     with pytest.raises(NnlabValueError, match="^plot_depth_norms: "):
         ph.plot_depth_norms({})
+
+
+def test_plot_layer_gradients_counts_layers_from_zero():
+    fig = ph.plot_layer_gradients({"a": [1e-3, 1e-2, 1e-1], "b": [0.1, 0.2, 0.3], "c": [1, 1, 1]})
+    _check(fig, 3)
+    assert list(fig.axes[0].lines[0].get_xdata()) == [0, 1, 2]
+    with pytest.raises(NnlabValueError, match="^plot_layer_gradients: "):
+        ph.plot_layer_gradients({"a": [0.0, 1.0]})

@@ -66,3 +66,27 @@ def plot_depth_norms(
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=8)
     return fig
+
+
+def plot_layer_gradients(
+    norms: Mapping[str, Sequence[float]], ax=None, title: str = "Gradient norm per layer"
+) -> Figure:
+    """``||dL/dW_l||`` against the layer index ``l = 0 .. D-1`` (0 = next to the input, as in
+    ``net.W[0]``) on a log axis, one line per network (label -> values)."""
+    if not norms:
+        raise NnlabValueError("plot_layer_gradients: norms is empty")
+    fig, ax = axes_or_new(ax, width=5.0, height=3.4)
+    for k, (label, values) in enumerate(norms.items()):
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 1 or values.size == 0 or np.any(values <= 0):
+            raise NnlabValueError(
+                f"plot_layer_gradients: {label!r} needs a 1-D list of positive values (log axis)"
+            )
+        ax.plot(np.arange(values.size), values, label=label, lw=1.8, **series_style(k, 1))
+    ax.set_yscale("log")
+    ax.set_xlabel(r"layer $\ell$ of $W_\ell$ (0 = next to the input)")
+    ax.set_ylabel(r"$\|\partial L / \partial W_\ell\|$ (log scale)")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return fig
