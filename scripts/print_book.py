@@ -151,3 +151,71 @@ def print_edition(single_page: Path, pdf: Path, book_title: str | None = None) -
         raise RuntimeError(f"print_book: contents say pages {numbers}, chapters start on {actual}")
     print(f"printed {pdf} ({len(_pages_text(pdf)) - 1} pages, {len(titles)} documents)")
     return pdf
+
+
+# ----------------------------------------------------------------------------- practice sheets
+
+SHEET_CSS = """
+@page { size: A4; margin: 18mm 16mm 20mm 16mm; }
+body { font-family: "DejaVu Sans", sans-serif; font-size: 10.5pt; line-height: 1.4; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; break-after: avoid; margin-top: 1.4em; }
+h2 ~ h2 { break-before: auto; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td, th { border: 1px solid #999; padding: 0.15em 0.5em; }
+img { max-width: 100%; max-height: 110mm; break-inside: avoid; display: block; }
+pre { white-space: pre-wrap; font-size: 8.5pt; background: #f4f4f4; padding: 0.4em; }
+code { font-size: 9pt; }
+mjx-container[display="true"] { overflow: visible; }
+"""
+
+
+def _sheet_html(markdown: str, title: str) -> str:
+    """A practice sheet's Markdown as a standalone page whose maths MathJax typesets."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    from nnlab.widgets.practice import markdown_html
+
+    config = ('window.MathJax = {tex: {inlineMath: [["\\\\(", "\\\\)"]], '
+              'displayMath: [["\\\\[", "\\\\]"]]}, svg: {fontCache: "global"}};')  # fmt: skip
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{SHEET_CSS}</style>"
+        f'<script>{config}</script><script src="mathjax.js"></script></head>'
+        f"<body>{markdown_html(markdown)}</body></html>"
+    )
+
+
+def print_markdown(markdown_path, pdf_path) -> Path:
+    """Print a practice sheet (``problems.md`` or ``solutions.md`` of ``python -m
+    nnlab.practice``) to ``pdf_path`` with Chromium: the Markdown as HTML, its maths typeset by
+    the MathJax the book ships (django-static-mathjax), its figures (paths relative to the
+    Markdown file) embedded, page numbers in the footer. This is the hook of ``--pdf``."""
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+    from offline_mathjax import _bundle
+
+    markdown_path, pdf_path = Path(markdown_path), Path(pdf_path)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise SystemExit("print_markdown: needs Chromium (apt-get install chromium)")
+    text = markdown_path.read_text(encoding="utf-8")
+    title = next((line[2:] for line in text.splitlines() if line.startswith("# ")),
+                 markdown_path.stem)  # fmt: skip
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "sheet.html").write_text(_sheet_html(text, title), encoding="utf-8")
+        shutil.copy2(_bundle(), folder / "mathjax.js")
+        figures = markdown_path.parent / "figures"
+        if figures.is_dir():
+            shutil.copytree(figures, folder / "figures")
+        with serve(folder) as base, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1000, "height": 900})
+            page.goto(f"{base}/sheet.html", wait_until="load")
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+            page.evaluate("MathJax.startup.promise")
+            page.wait_for_load_state("networkidle")
+            _print(page, pdf_path)
+            browser.close()
+    return pdf_path

@@ -145,3 +145,38 @@ def test_every_figure_kind_draws():
                 plt.close(fig)
     with pytest.raises(NnlabValueError, match=r"^nnlab\.practice: unknown figure spec kind"):
         cli.draw_figure({"kind": "pie"})
+
+
+def test_pdf_prints_both_sheets_with_typeset_maths_and_figures(tmp_path):
+    """--pdf through scripts/print_book.py's print_markdown (Chromium, the book's MathJax)."""
+    import re
+
+    from browser import chromium_path, require_tool
+
+    chromium_path()
+    pdftotext = require_tool("pdftotext", "`sudo apt-get install poppler-utils`")
+    pdfinfo = require_tool("pdfinfo", "`sudo apt-get install poppler-utils`")
+    out = tmp_path / "sheet"
+    paths = cli.main(["--skills", "8,12", "--count", "2", "--seed", "2027", "--out", str(out),
+                      "--pdf"])  # fmt: skip
+    assert out / "problems.pdf" in paths and out / "solutions.pdf" in paths
+    problems = json.loads((out / "problems.json").read_text())
+    for name in ("problems", "solutions"):
+        pdf = out / f"{name}.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF")
+        text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        for k, p in enumerate(problems):
+            assert f"Problem {k + 1}: {p['title']}" in text
+            assert f"seed {p['seed']}" in text
+        # maths typeset (MathJax draws it as vector glyphs): no TeX source left in the text
+        assert not re.search(r"\$|\\\(|\\(hat|frac|partial|eta|sigma)\b", text), text[:500]
+        pages = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True,
+                               check=True).stdout  # fmt: skip
+        assert int(re.search(r"Pages:\s+(\d+)", pages).group(1)) >= 2
+    solutions = subprocess.run([pdftotext, str(out / "solutions.pdf"), "-"], capture_output=True,
+                               text=True, check=True).stdout  # fmt: skip
+    assert "Common wrong answers" in solutions
+    problems_text = subprocess.run([pdftotext, str(out / "problems.pdf"), "-"],
+                                   capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "Common wrong answers" not in problems_text

@@ -93,3 +93,40 @@ def test_check_data_carries_the_python_tolerances():
     data = _data(CHECKS[2])
     assert data["rtol"] == 0.05 and data["abs_tol"] == ABS_TOL
     assert data["correct"] == grade("-0.5", -0.5)[1]
+
+
+def test_the_javascript_grades_practice_banks_as_the_widget_does():
+    """Every answer of the first problems of each practice bank: the key's value as printed,
+    the exact value, each usual mistake, an empty box and unreadable text, through
+    ``gradeProblem`` (the bank's form) against `grade_answer` (the JupyterLab widget)."""
+    from nnlab.course.practice import GENERATORS
+    from nnlab.course.practice.problem import num
+    from nnlab.widgets import practice
+
+    problems = [p for s in sorted(set(GENERATORS) - {6}) for p in practice.bank_problems(s, 3)]
+    forms, cases = [], []
+    for k, problem in enumerate(problems):
+        forms.append(practice._answers_data(problem))
+        for name, value in problem.answers.items():
+            typed = [num(value), repr(value), "", " ", "x", "1/0", repr(value * 2 + 1)]
+            typed += [repr(m.value) for m in problem.mistakes[name]]
+            cases += [(k, name, t) for t in typed]
+    # one submit per case: the answer in its box, the other boxes empty
+    payload = {"forms": forms, "cases": cases}
+    got = _node(
+        "console.log(JSON.stringify(input.cases.map(([k, name, typed]) => {"
+        " const form = input.forms[k];"
+        " const answers = form.map(row => row.name === name ? typed : '');"
+        " return g.gradeProblem(answers, form)[form.findIndex(row => row.name === name)]; })));",
+        payload,
+    )
+    expected = [
+        list(practice.grade_answer(t, problems[k].answers[n], problems[k].mistakes[n]))
+        for k, n, t in cases
+    ]
+    mismatches = [(c, g, e) for c, g, e in zip(cases, got, expected, strict=True) if g != e]
+    assert not mismatches, mismatches[:5]
+    right = [g for (k, n, t), g in zip(cases, got, strict=True)
+             if t == num(problems[k].answers[n])]  # fmt: skip
+    assert right and all(ok for ok, _ in right)  # the printed key is graded right
+    assert sum(msg.startswith("Not quite. ") and "Recompute" not in msg for _, msg in got) > 50

@@ -179,12 +179,13 @@ def _problem_html(problem: Problem, root: str, figures: tuple, images: list[str]
     data = json.dumps(_answers_data(problem), sort_keys=True, separators=(",", ":"),
                       allow_nan=False).replace("</", "<\\/")  # fmt: skip
     rows = "".join(
-        f'<div class="nnlab-row"><label for="{pid}-{i}">{_inline_html(label)}</label> '
+        f'<div class="nnlab-row"><label for="{pid}-{i}">'
+        f"{_inline_html(problem.answer_labels[name])}</label> "
         f'<input type="text" id="{pid}-{i}" data-answer="{i}" data-name="{html.escape(name)}" '
         'inputmode="decimal" autocomplete="off" placeholder="?"> '
         f'<output class="nnlab-feedback" data-answer="{i}" role="status" aria-live="polite">'
         "</output></div>"
-        for i, (name, label) in enumerate(problem.answer_labels.items())
+        for i, name in enumerate(problem.answers)  # the grading data's order
     )
     key = "".join(
         f"<tr><td>{_inline_html(problem.answer_labels[name])}</td><td>{num(value)}</td></tr>"
@@ -301,7 +302,8 @@ class PracticeWidget:
         self.boxes: dict[str, W.Text] = {}
         self.feedback: dict[str, W.HTML] = {}
         rows = []
-        for name, label in self.problem.answer_labels.items():
+        for name in self.problem.answers:
+            label = self.problem.answer_labels[name]
             box = W.Text(placeholder="?", continuous_update=False,
                          layout=W.Layout(width="12em"))  # fmt: skip
             out = W.HTML(value="")
