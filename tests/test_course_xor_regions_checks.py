@@ -24,3 +24,30 @@ def test_best_line_accuracy_rejects_bad_shapes():
         xor.best_line_accuracy(np.zeros((3, 3)), np.zeros(3))
     with pytest.raises(NnlabValueError, match="^best_line_accuracy:"):
         xor.best_line_accuracy(xor.XOR_X, xor.XOR_Y, n_angles=0)
+
+
+def test_parameter_count_selfcheck():
+    expected, mistakes = regions.parameter_count_mistakes([4, 6, 3, 1])
+    assert expected == 4 * 6 + 6 + 6 * 3 + 3 + 3 * 1 + 1 == 55
+    assert sorted(m.value for m in mistakes) == [45.0, 48.0, 54.0, 59.0]
+    assert grade("55", expected, mistakes)[0]
+    assert "bias" in grade("45", expected, mistakes)[1]
+    with pytest.raises(NnlabValueError, match="^parameter_count_mistakes:"):
+        regions.parameter_count_mistakes([3])
+
+
+def test_line_net_and_its_piece_count():
+    net = regions.relu_line_net([1.0, 1.0, -2.0, 0.5], [0.0, -1.0, 2.0, 1.0], [1.0, -1.0, 1.0, 0.0])
+    x = np.array([[-3.0], [0.5], [2.0]])
+    by_hand = (np.maximum(x, 0) - np.maximum(x - 1, 0) + np.maximum(-2 * x + 2, 0))[:, 0]
+    np.testing.assert_allclose(net(x)[:, 0], by_hand)
+    expected, mistakes = regions.line_pieces_mistakes(
+        [1.0, 1.0, -2.0, 0.5], [0.0, -1.0, 2.0, 1.0], [1.0, -1.0, 1.0, 0.0]
+    )
+    # kinks at -2 (output weight 0: no bend), 0, and 1 (two units, slope change -1 + 2 = 1)
+    assert expected == 3.0
+    assert sorted(m.value for m in mistakes) == [4.0, 5.0]
+    # a cancelling pair: ReLU(x) - ReLU(x) is the zero function, one piece
+    assert regions.line_pieces_mistakes([1.0, 1.0], [0.0, 0.0], [1.0, -1.0])[0] == 1.0
+    with pytest.raises(ShapeError, match="^relu_line_net:"):
+        regions.relu_line_net([1.0], [0.0, 1.0], [1.0])

@@ -229,3 +229,72 @@ def parameter_count(sizes: Sequence[int]) -> int:
     """Weights plus biases of a fully connected net with these layer sizes."""
     sizes = list(sizes)
     return int(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=False)))
+
+
+# --- hand counts, for self-checks -----------------------------------------------------------
+def parameter_count_mistakes(sizes: Sequence[int]) -> tuple[float, list]:
+    """The parameter count of a fully connected ``sizes`` net and the usual wrong counts
+    (weights only, a bias on the input layer too, no output bias), for a self-check."""
+    from .grading import distinct_mistakes
+
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise NnlabValueError(
+            f"parameter_count_mistakes: sizes must list at least two positive widths, got {sizes}"
+        )
+    right = parameter_count(sizes)
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False))
+    return float(right), distinct_mistakes(
+        float(right),
+        [
+            (weights, "Those are the weights only; every unit after the input layer also has "
+             "a bias."),
+            (right + sizes[0], "The input layer has no biases: biases belong to the units that "
+             "compute z = aW + b, i.e. every layer after the input."),
+            (right - sizes[-1], "Almost: the output unit has a bias too."),
+            (weights + len(sizes) - 1, "One bias per *unit*, not one per layer."),
+        ],
+    )  # fmt: skip
+
+
+def relu_line_net(w, b, v, c: float = 0.0) -> MLP:
+    """The ``MLP([1, n, 1])`` ReLU net with hidden weights ``w``, biases ``b`` (n,) and output
+    weights ``v`` (n,), output bias ``c``: ``x -> sum_k v_k ReLU(w_k x + b_k) + c``."""
+    w, b, v = (np.asarray(a, dtype=np.float64).reshape(-1) for a in (w, b, v))
+    if not (w.shape == b.shape == v.shape) or w.size == 0:
+        raise ShapeError(
+            f"relu_line_net: w, b and v must have the same length n >= 1, got "
+            f"{w.shape}, {b.shape}, {v.shape}"
+        )
+    net = MLP([1, w.size, 1], activation="relu", output="identity")
+    net.set_parameters([w[None, :], b, v[:, None], np.array([float(c)])])
+    return net
+
+
+def line_pieces_mistakes(w, b, v) -> tuple[float, list]:
+    """Linear pieces of ``x -> sum_k v_k ReLU(w_k x + b_k)`` on the whole real line, and the
+    usual wrong counts, for a self-check.
+
+    The segment counted on reaches 10 units past the outermost kink, so every kink is inside.
+    Wrong counts: activation regions (a kink whose slope change cancels, or whose unit has
+    output weight 0, still counted) and n + 1 (coinciding kinks counted twice).
+    """
+    from .grading import distinct_mistakes
+
+    net = relu_line_net(w, b, v)
+    w = np.asarray(w, dtype=np.float64).reshape(-1)
+    b = np.asarray(b, dtype=np.float64).reshape(-1)
+    kinks = -b[w != 0] / w[w != 0]
+    reach = 10.0 + (float(np.max(np.abs(kinks))) if kinks.size else 0.0)
+    pieces = linear_pieces_on_segment(net, [-reach], [reach])
+    patterns = pieces_on_segment(net, [-reach], [reach])
+    return float(pieces), distinct_mistakes(
+        float(pieces),
+        [
+            (patterns, "That counts activation regions. A kink bends the output only if the "
+             "slopes on its two sides differ: a unit with output weight 0, or kinks whose "
+             "slope changes cancel, leave the line straight."),
+            (w.size + 1, "That is the bound n + 1. Kinks at the same x count once, and some "
+             "kinks may not bend the output."),
+        ],
+    )  # fmt: skip

@@ -14,7 +14,8 @@ def plot_minima(objectives: Mapping[str, np.ndarray], rtol: float = 1e-6):
     """Final objective of every converged run, one row per model (``{label: values}``).
 
     Runs that end within ``rtol`` of each other are one point, labelled with how many seeds
-    reached it; rows differ by colour and marker.
+    reached it (labels alternate above and below the points); rows differ by colour and marker,
+    the first row on top.
     """
     if len(objectives) == 0:
         raise NnlabValueError("plot_minima: need at least one row of objectives")
@@ -31,13 +32,14 @@ def plot_minima(objectives: Mapping[str, np.ndarray], rtol: float = 1e-6):
             else:
                 groups.append([float(v)])
         style = series_style(row)
-        for group in groups:
+        for k, group in enumerate(groups):
             ax.scatter(group[0], row, s=60, color=style["color"], edgecolors="black",
                        linewidths=0.6, marker=["o", "s", "^", "D"][row % 4], zorder=3)  # fmt: skip
-            ax.annotate(f"{len(group)}", (group[0], row), xytext=(0, 8),
+            # alternate above and below, so the counts of nearly equal minima do not overlap
+            ax.annotate(f"{len(group)}", (group[0], row), xytext=(0, 9 if k % 2 == 0 else -15),
                         textcoords="offset points", ha="center", fontsize=8)  # fmt: skip
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.set_ylim(-0.6, len(labels) - 0.4)
+    ax.set_ylim(len(labels) - 0.4, -0.6)  # the first row on top
     ax.margins(x=0.15)
     ax.grid(axis="x", color="0.9")
     ax.set(xlabel="objective at the end of the run (MSE + penalty)",
