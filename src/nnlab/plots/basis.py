@@ -97,7 +97,7 @@ def plot_learned_features(x_grid, Phi, w, b, x_train=None, y_train=None, output=
     ax1.title.set_fontsize(9)
     ax2.title.set_fontsize(9)
     # the legend of the sum panel goes under the panels, where it hides no curve
-    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
+    ax2.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False)
     return fig
 
 
@@ -133,7 +133,7 @@ def plot_feature_space(X, y, H, w, b, grid=None, grid_scores=None):
         if abs(w[1]) > 1e-12:
             ax2.plot(lim, -(w[0] * lim + b) / w[1], "k-", lw=1)
         ax2.set(xlabel=r"$\phi_1$", ylabel=r"$\phi_2$")
-        ax2.set_title("feature space $\\phi(x)$, boundary of the last layer", fontsize=9)
+        ax2.set_title("feature space $\\phi(x)$ and the\nlast layer's boundary", fontsize=9)
     else:
         # Three features: a 3-D scatter with a plane shows no more than this 2-D view. The
         # last layer only reads phi along w, so the horizontal axis is the score phi.w + b

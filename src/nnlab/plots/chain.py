@@ -17,7 +17,7 @@ def draw_chain(w1: float, v1: float, x: float, ax=None):
     """The chain as boxes (forward values) and arrows (local derivatives), read right to left
     for backpropagation; returns the Figure."""
     vals = chain_values(w1, v1, x)
-    fig, ax = axes_or_new(ax, width=9.0, height=2.6)
+    fig, ax = axes_or_new(ax, width=7.4, height=2.3)  # within the page: text at full size
     ax.set_xlim(-0.2, 10.2)
     ax.set_ylim(-1.25, 1.25)
     ax.axis("off")

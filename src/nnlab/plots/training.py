@@ -294,7 +294,7 @@ def plot_run(history: History, loss2d: Callable, xlim, ylim, title: str = "", po
     contours. Used by the chapter-12 explorer."""
     if not isinstance(history, History):
         raise NnlabTypeError(f"plot_run: needs a History, got {type(history).__name__}")
-    fig, (left, right) = new_figure(ncols=2, width=4.3, height=3.6)
+    fig, (left, right) = new_figure(ncols=2, width=3.5, height=3.2)
     plot_loss_curves([history], log=True, title=title or "Loss curve", ax=left)
     plot_trajectories(loss2d, [history], xlim=xlim, ylim=ylim, points=points, ax=right,
                       title="Path on the contours")  # fmt: skip
