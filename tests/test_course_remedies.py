@@ -149,3 +149,13 @@ def test_clip_step_and_its_mistakes():
     mistakes = rem.clip_mistakes([3.0, -4.0, 12.0], 6.5, 0.1, 2)
     assert len(mistakes) == 4 and all(not close(m.value, -0.6) for m in mistakes)
     assert grade("-0.6", -0.6, mistakes)[0]
+
+
+def test_tuned_runs_picks_the_lowest_final_loss_and_skips_diverged_rates():
+    f = lambda w: (w * w).sum()  # noqa: E731  threshold lr < 1
+    out = rem.tuned_runs(f, np.array([1.0]), {"gd": [0.1, 0.4, 3.0]}, steps=5)
+    best_lr, run, finals = out["gd"]
+    assert best_lr == 0.4 and run.final_loss == pytest.approx(0.2**10)
+    assert math.isnan(finals[3.0]) and finals[0.1] == pytest.approx(0.8**10)
+    with pytest.raises(NnlabValueError, match="^tuned_runs: every learning rate"):
+        rem.tuned_runs(f, np.array([1.0]), {"gd": [1.5]}, steps=50)

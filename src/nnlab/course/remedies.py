@@ -42,6 +42,7 @@ __all__ = [
     "set_gaussian_weights",
     "signal_scales",
     "track_run",
+    "tuned_runs",
     "weight_norm",
     "window_means",
 ]
@@ -224,6 +225,27 @@ def momentum_rates(kappas: Sequence[float], shrink: float = 1e-100) -> list[dict
 
 def _distances(history) -> np.ndarray:
     return np.array([float(np.linalg.norm(p)) for p in history.trajectory])
+
+
+# --- comparing optimizers fairly ---------------------------------------------------------
+def tuned_runs(loss_fn: Callable, params, lr_grid: dict, steps: int, **train_kwargs) -> dict:
+    """Each optimizer at the best learning rate of its own grid: ``lr_grid`` maps an optimizer
+    name to the rates to try; every run starts from ``params`` and takes ``steps`` updates.
+    Returns ``{name: (best_lr, best_history, {lr: final loss or nan if diverged})}``; the best
+    run is the non-diverged one with the lowest final loss (an error if all diverged)."""
+    out = {}
+    for name, lrs in lr_grid.items():
+        runs = {float(lr): optim.train(loss_fn, params, name, lr=lr, steps=steps, **train_kwargs)
+                for lr in lrs}  # fmt: skip
+        finals = {lr: (math.nan if r.diverged else float(r.final_loss)) for lr, r in runs.items()}
+        ok = [lr for lr, v in finals.items() if not math.isnan(v)]
+        if not ok:
+            raise NnlabValueError(
+                f"tuned_runs: every learning rate in {list(lrs)} diverged for {name}"
+            )
+        best = min(ok, key=finals.get)
+        out[name] = (best, runs[best], finals)
+    return out
 
 
 # --- signal scales through depth --------------------------------------------------------------
