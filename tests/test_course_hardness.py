@@ -94,7 +94,8 @@ def test_rates_and_quadratic_steps():
         # momentum needs about sqrt(kappa) steps: far fewer than gradient descent
         assert row.momentum_steps < row.gd_steps / 2
         predicted = math.log(1e-8) / (2 * math.log(hard.momentum_rate(row.kappa)))
-        assert predicted <= row.momentum_steps < 2.5 * predicted
+        assert row.momentum_predicted == math.ceil(predicted)
+        assert row.momentum_predicted <= row.momentum_steps < 2 * row.momentum_predicted
     for bad in (0.5, float("inf"), True):
         with pytest.raises(NnlabValueError, match="^gd_rate: "):
             hard.gd_rate(bad)

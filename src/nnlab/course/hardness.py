@@ -295,11 +295,16 @@ def momentum_rate(kappa: float) -> float:
     return (r - 1) / (r + 1)
 
 
+def _steps_at_rate(rate: float, tol_ratio: float) -> int:
+    """Steps until ``rate**(2 k) <= tol_ratio`` (the loss is quadratic in the distance)."""
+    return 1 if rate == 0 else math.ceil(math.log(tol_ratio) / math.log(rate * rate))
+
+
 @dataclass(frozen=True)
 class QuadraticRow:
     """Steps to shrink ``f(p) = (p_1**2 + kappa p_2**2) / 2`` by ``tol_ratio`` from ``(1, 1)``:
-    gradient descent at ``eta_star`` (measured and predicted from ``gd_rate``) and heavy-ball
-    momentum at Polyak's parameters (measured)."""
+    gradient descent at ``eta_star`` and heavy-ball momentum at Polyak's parameters, each
+    measured and predicted from its rate alone (``ceil(log(tol_ratio) / log(rate**2))``)."""
 
     kappa: float
     max_lr: float
@@ -307,6 +312,7 @@ class QuadraticRow:
     gd_steps: int
     gd_predicted: int
     momentum_steps: int
+    momentum_predicted: int
 
 
 def quadratic_steps(kappas: Sequence[float], tol_ratio: float = 1e-8) -> list[QuadraticRow]:
@@ -332,6 +338,7 @@ def quadratic_steps(kappas: Sequence[float], tol_ratio: float = 1e-8) -> list[Qu
             gd_steps=cond.steps_to_tolerance(gd_losses, tol_ratio * gd_losses[0]),
             gd_predicted=cond.predicted_steps(k, tol_ratio),
             momentum_steps=cond.steps_to_tolerance(hb_losses, tol_ratio * hb_losses[0]),
+            momentum_predicted=_steps_at_rate(momentum_rate(k), tol_ratio),
         ))  # fmt: skip
     return rows
 
