@@ -98,12 +98,14 @@ def draw_graph(
     positions: dict[str, tuple[float, float]] | None = None,
     precision: int = 3,
     title: str | None = None,
+    compact: bool = False,
 ):
     """Draw ``graph`` in one of `MODES` on ``ax`` (a new figure if None); returns the Figure.
 
     ``wrt`` (input position or name) is the forward-mode seed; ``precision`` the decimals.
     Every node shows its name and value; edges show d(child)/d(parent). ``"forward"``
-    adds each node's tangent (blue), ``"reverse"`` each node's adjoint (red).
+    adds each node's tangent (blue), ``"reverse"`` each node's adjoint (red). ``compact=True``
+    writes those on two lines (``dc/db`` over ``= 1.0``), for narrow panels.
     """
     if mode not in MODES:
         raise unknown_name("draw_graph", "mode", mode, MODES)
@@ -161,11 +163,11 @@ def draw_graph(
             ha="center", va="bottom", fontsize=8.5, family="monospace", bbox=_LABEL_BOX,
         )  # fmt: skip
         if extra is not None:
-            label = (
-                f"d{node.name}/d{seed_name} = {_num(extra[node.index], precision)}"
-                if mode == "forward"
-                else f"d{out_name}/d{node.name} = {_num(extra[node.index], precision)}"
+            name = (
+                f"d{node.name}/d{seed_name}" if mode == "forward" else f"d{out_name}/d{node.name}"
             )
+            gap = "\n" if compact else " "
+            label = f"{name}{gap}= {_num(extra[node.index], precision)}"
             ax.text(
                 x, y - radius - 0.06, label, ha="center", va="top", fontsize=8.5,
                 color=colour, family="monospace", weight="bold", bbox=_LABEL_BOX,
@@ -222,7 +224,8 @@ def draw_three_panels(
         shape = {"nrows": 3} if arrangement == "stacked" else {"ncols": 3}
         fig, axes = new_figure(width=min(width, PAGE_WIDTH_IN), height=height, **shape)
     for ax, mode in zip(axes, MODES, strict=True):
-        draw_graph(graph, mode, wrt=wrt, ax=ax, positions=positions, precision=precision)
+        draw_graph(graph, mode, wrt=wrt, ax=ax, positions=positions, precision=precision,
+                   compact=arrangement == "grid")  # fmt: skip
         ax.title.set_fontsize(9)
     return fig
 
