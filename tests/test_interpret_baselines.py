@@ -113,3 +113,18 @@ def test_rotation_by_hand_identity_survives_relu_does_not():
         by_hand.rotation_by_hand([1.0, 2.0], np.eye(2), [1.0, 0.5], np.zeros((2, 2)))
     with pytest.raises(ValueError, match="rotation_by_hand: need W"):
         by_hand.rotation_by_hand([1.0, 2.0], np.eye(3), [1.0, 0.5], M)
+
+
+def test_point_readout_reports_the_baseline_logit():
+    net, X = moons_net()
+    f = I.score_function(net)
+    info = I.point_attributions(net, [1.0, -0.25])
+    assert info["baseline_logit"] == pytest.approx(float(f(np.zeros((1, 2)))[0]))
+    assert info["logit"] - info["baseline_logit"] == pytest.approx(info["difference"])
+    text = I.attribution_readout(info)
+    assert text.splitlines()[-1] == (
+        f"logit of the baseline f(x') = {round(info['baseline_logit'], 4) + 0.0:+.4f}"
+    )
+    edge = I.boundary_baseline(f, X.mean(0))
+    text = I.attribution_readout(I.point_attributions(net, [1.0, -0.25], baseline=edge))
+    assert text.endswith("f(x') = +0.0000")

@@ -146,7 +146,8 @@ def occlusion_attributions(f, X, baseline=None) -> np.ndarray:
 
 def point_attributions(net: MLP, x, baseline=None, steps: int = 64) -> dict:
     """Every attribution of one 2-D point: logit, probability, gradient, gradient x input,
-    integrated gradients and the completeness check ``sum IG`` vs ``f(x) - f(baseline)``."""
+    integrated gradients and the completeness check ``sum IG`` vs ``f(x) - f(baseline)``,
+    with the baseline's own logit (IG explains the change from it, not from 0)."""
     if not isinstance(net, MLP) or net.sizes[0] != 2 or net.sizes[-1] != 1:
         raise NnlabValueError("point_attributions: needs a 2-input, 1-output nnlab.MLP")
     x = as_batch(np.asarray(x, dtype=np.float64).reshape(1, -1), "point_attributions", "x")
@@ -156,6 +157,7 @@ def point_attributions(net: MLP, x, baseline=None, steps: int = 64) -> dict:
     return {
         "x": x[0],
         "baseline": ig.baseline[0],
+        "baseline_logit": float(ig.f_baseline[0]),
         "logit": logit,
         "probability": float(ops.sigmoid(np.float64(logit))),
         "gradient": saliency(f, x, absolute=False)[0],
@@ -172,17 +174,19 @@ def _pair(v) -> str:
 
 
 def attribution_readout(info: dict) -> str:
-    """A fixed-precision text table of `point_attributions`."""
+    """A fixed-precision text table of `point_attributions` (with the baseline's own logit
+    last, when the dict has it)."""
     predicted = 1 if info["logit"] > 0 else 0
-    return "\n".join(
-        [
-            f"point x = {_pair(info['x'])}   baseline x' = {_pair(info['baseline'])}",
-            f"logit f(x) = {info['logit']:+.4f}   p(y=1|x) = {info['probability']:.4f}"
-            f"   predicted label {predicted}",
-            f"gradient df/dx          = {_pair(info['gradient'])}",
-            f"gradient x (x - x')     = {_pair(info['grad_x_input'])}",
-            f"integrated gradients    = {_pair(info['ig'])}   ({info['steps']} midpoint steps)",
-            f"sum of IG = {info['ig_sum']:+.4f}   f(x) - f(x') = {info['difference']:+.4f}"
-            f"   gap = {info['ig_sum'] - info['difference']:+.2e}",
-        ]
-    )
+    lines = [
+        f"point x = {_pair(info['x'])}   baseline x' = {_pair(info['baseline'])}",
+        f"logit f(x) = {info['logit']:+.4f}   p(y=1|x) = {info['probability']:.4f}"
+        f"   predicted label {predicted}",
+        f"gradient df/dx          = {_pair(info['gradient'])}",
+        f"gradient x (x - x')     = {_pair(info['grad_x_input'])}",
+        f"integrated gradients    = {_pair(info['ig'])}   ({info['steps']} midpoint steps)",
+        f"sum of IG = {info['ig_sum']:+.4f}   f(x) - f(x') = {info['difference']:+.4f}"
+        f"   gap = {info['ig_sum'] - info['difference']:+.2e}",
+    ]
+    if "baseline_logit" in info:
+        lines.append(f"logit of the baseline f(x') = {round(info['baseline_logit'], 4) + 0.0:+.4f}")
+    return "\n".join(lines)
