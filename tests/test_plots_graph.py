@@ -80,7 +80,7 @@ def test_three_panels_and_errors():
     values, key, forward, reverse = fig.axes
     t = [float(x) for x in g.tangents("a")]
     assert f"de/da\n= {t[-1]:.2f}" in texts(forward)  # on two lines in the narrower panels
-    assert f"de/da = {t[-1]:.2f}" in texts(gp.draw_three_panels(g, "a", stacked=True).axes[1])
+    assert f"de/da = {t[-1]:.3f}" in texts(gp.draw_three_panels(g, "a", stacked=True).axes[1])
     assert forward.get_title().startswith("forward") and reverse.get_title().startswith("reverse")
     assert any("d(node)/da" in line for line in texts(key))
     stacked = gp.draw_three_panels(g, "a", stacked=True)
