@@ -5,7 +5,7 @@ import pytest
 
 from nnlab.engine.errors import NnlabValueError
 from nnlab.plots import remedies as rp
-from nnlab.plots.style import SERIES_COLORS
+from nnlab.plots.style import MIN_FONT_PT, SERIES_COLORS
 
 
 def test_signal_scales_draws_each_series_in_both_panels_on_log_axes():
@@ -21,6 +21,9 @@ def test_signal_scales_draws_each_series_in_both_panels_on_log_axes():
     assert a.get_color() == SERIES_COLORS[0] and b.get_color() == SERIES_COLORS[1]
     assert a.get_linestyle() != b.get_linestyle() and a.get_marker() != b.get_marker()
     assert fig.get_size_inches()[0] <= 7
+    fig.canvas.draw()  # every piece of text the reader sees is at least MIN_FONT_PT
+    texts = [t for ax in fig.axes for t in ax.findobj(lambda a: hasattr(a, "get_fontsize"))]
+    assert texts and min(t.get_fontsize() for t in texts if t.get_text()) >= MIN_FONT_PT
 
 
 def test_signal_scales_checks_shapes():
