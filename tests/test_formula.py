@@ -72,3 +72,15 @@ def test_latex_scalar_rejects_multi_output_and_bad_names():
     with pytest.raises(ValueError, match="names"):
         F.latex_scalar(nnlab.MLP([2, 3, 1]), names="greek")
     assert np.isfinite(nnlab.MLP([2, 3, 1]).n_parameters)
+
+
+def test_weight_names_count_layers_from_zero_like_latex_scalar():
+    net = nnlab.MLP([3, 4, 2, 1], activation=["relu", "tanh"], output="sigmoid")
+    names = F.weight_names(net)
+    assert len(names) == sum(w.size for w in net.W)
+    assert names[(0, 0, 0)] == "$w^{(0)}_{11}$" and names[(2, 1, 0)] == "$w^{(2)}_{21}$"
+    scalar = F.latex_scalar(net)
+    assert all(name.strip("$") in scalar for name in names.values())
+    assert F.weight_names([2, 1]) == {(0, 0, 0): "$w_{11}$", (0, 1, 0): "$w_{21}$"}
+    with pytest.raises(ValueError, match="weight_names: "):
+        F.weight_names([3])

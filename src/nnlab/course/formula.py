@@ -23,6 +23,7 @@ __all__ = [
     "latex_composed",
     "latex_scalar",
     "formula_to_spec",
+    "weight_names",
 ]
 
 ACT_LATEX = {
@@ -127,6 +128,24 @@ def latex_scalar(spec, names: str = "generic") -> str:
             new.append(_apply(acts[layer], " + ".join(terms)))
         units = new
     return rf"\hat{{y}} = {units[0]}"
+
+
+def weight_names(spec) -> dict[tuple[int, int, int], str]:
+    """Edge labels ``{(l, i, j): "$w^{(l)}_{ij}$"}`` for every weight, as `latex_scalar` names them.
+
+    Layer ``l`` is counted from 0 (it is ``W[l]``) and units from 1, so the label of
+    ``W[l][i, j]`` is ``w^{(l)}_{i+1, j+1}``; a network with one weight layer gets no
+    superscript. Ready for ``plots.network.draw_network(spec, edge_labels=...)``.
+    """
+    sizes = normalize_spec(spec, "weight_names")["sizes"]
+    depth = len(sizes) - 1
+    names = {}
+    for layer in range(depth):
+        sup = "" if depth == 1 else f"^{{({layer})}}"
+        for i in range(sizes[layer]):
+            for j in range(sizes[layer + 1]):
+                names[(layer, i, j)] = f"$w{sup}_{{{i + 1}{j + 1}}}$"
+    return names
 
 
 _ACT_NAMES = ("relu", "tanh", "sigmoid", "softmax", "leaky_relu", "softplus", "identity")
