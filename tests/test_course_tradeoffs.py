@@ -151,3 +151,13 @@ def test_plot_minima_groups_equal_runs():
     assert len(ax.collections) == 3
     with pytest.raises(NnlabValueError, match="^plot_minima:"):
         pt.plot_minima({})
+
+
+def test_single_direction_task_varies_along_u_only():
+    X, y, Xt, yt, u = tradeoffs.single_direction_task(d=3, n_train=50, n_test=40, seed=1)
+    assert X.shape == (50, 3) and y.shape == (50,) and Xt.shape == (40, 3) and yt.shape == (40,)
+    np.testing.assert_allclose(np.linalg.norm(u), 1.0)
+    np.testing.assert_allclose(yt, np.sin(2 * Xt @ u))
+    assert np.std(y - np.sin(2 * X @ u)) < 0.1  # the noise only
+    with pytest.raises(NnlabValueError, match="^single_direction_task:"):
+        tradeoffs.single_direction_task(d=0)

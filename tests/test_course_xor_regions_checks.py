@@ -51,3 +51,15 @@ def test_line_net_and_its_piece_count():
     assert regions.line_pieces_mistakes([1.0, 1.0], [0.0, 0.0], [1.0, -1.0])[0] == 1.0
     with pytest.raises(ShapeError, match="^relu_line_net:"):
         regions.relu_line_net([1.0], [0.0, 1.0], [1.0])
+
+
+def test_average_region_counts_matches_single_counts():
+    grid = np.stack(np.meshgrid(np.linspace(-3, 3, 40), np.linspace(-3, 3, 40)), -1).reshape(-1, 2)
+    x0, x1 = np.array([-3.0, -3.0]), np.array([3.0, 3.0])
+    line, plane = regions.average_region_counts([2, 4, 1], [0, 1], x0, x1, grid)
+    singles = [regions.random_relu_net([2, 4, 1], s) for s in (0, 1)]
+    assert line == np.mean([regions.pieces_on_segment(n, x0, x1) for n in singles])
+    assert plane == np.mean([regions.count_patterns(n, grid) for n in singles])
+    assert 1 <= line <= 5 and plane <= 1 + 4 + 6
+    with pytest.raises(NnlabValueError, match="^average_region_counts:"):
+        regions.average_region_counts([2, 4, 1], [], x0, x1, grid)

@@ -298,3 +298,15 @@ def line_pieces_mistakes(w, b, v) -> tuple[float, list]:
              "kinks may not bend the output."),
         ],
     )  # fmt: skip
+
+
+def average_region_counts(sizes: Sequence[int], seeds, x0, x1, points) -> tuple[float, float]:
+    """Mean over ``seeds`` of `random_relu_net(sizes, seed)`'s pieces on the segment x0-x1
+    (exact) and of its distinct activation patterns at ``points`` (a grid of the plane)."""
+    seeds = list(seeds)
+    if not seeds:
+        raise NnlabValueError("average_region_counts: need at least one seed")
+    nets = [random_relu_net(sizes, seed=s) for s in seeds]
+    line = [pieces_on_segment(net, x0, x1) for net in nets]
+    plane = [count_patterns(net, points) for net in nets]
+    return float(np.mean(line)), float(np.mean(plane))

@@ -11,6 +11,7 @@
   eigenvalues, so a point called a minimum is shown to be one.
 - `polynomial_coefficients`: the least-squares polynomial of a function on an interval.
 - `alignment`: how closely each hidden unit's weight vector points along a direction.
+- `single_direction_task`: data for a target in d dimensions that varies along one direction.
 
 Examples are rows: ``x`` has shape (n, d), targets ``y`` shape (n,).
 """
@@ -49,6 +50,7 @@ __all__ = [
     "polynomial_coefficients",
     "residuals_and_jacobian",
     "seed_study",
+    "single_direction_task",
 ]
 
 
@@ -391,3 +393,20 @@ def monomial_count_mistakes(d: int, degree: int) -> tuple[float, list[Mistake]]:
             (d**degree, "That counts ordered products; x1 x2 and x2 x1 are the same monomial."),
         ],
     )  # fmt: skip
+
+
+def single_direction_task(d: int = 4, n_train: int = 200, n_test: int = 2000,
+                          noise: float = 0.05, seed: int = 7):  # fmt: skip
+    """Data for ``g(x) = sin(2 x . u)`` with ``u = (1, ..., 1) / sqrt(d)`` on ``[-1, 1]^d``:
+    ``(X_train, y_train, X_test, y_test, u)``; training targets carry N(0, noise^2) noise.
+
+    The target varies along the one direction ``u`` only (a test of whether a basis can find it).
+    """
+    if not (isinstance(d, int) and d >= 1):
+        raise NnlabValueError(f"single_direction_task: d must be a positive int, got {d!r}")
+    u = np.ones(d) / np.sqrt(d)
+    rng = np.random.default_rng(seed)
+    X_train = rng.uniform(-1, 1, (n_train, d))
+    y_train = np.sin(2 * X_train @ u) + noise * rng.standard_normal(n_train)
+    X_test = rng.uniform(-1, 1, (n_test, d))
+    return X_train, y_train, X_test, np.sin(2 * X_test @ u), u
