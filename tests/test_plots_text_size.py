@@ -438,6 +438,15 @@ def test_edge_labels_of_the_3_4_2_1_diagram_do_not_overlap():
     assert not [a for a, box in boxes for c in circles if box.overlaps(c)]
 
 
+@pytest.mark.parametrize("sizes", [[2, 3, 1], [3, 3, 3], [2, 4, 4, 1], [4, 4, 2], [2, 2, 3, 1]])
+def test_edge_labels_do_not_overlap_on_other_networks(sizes):
+    fig = network.draw_network({"sizes": sizes}, edge_labels="weights")
+    labels = [t for t in drawn_texts(fig) if t.get_gid() == "edge_label"]
+    boxes = [box for _, box in _boxes(labels, fig.canvas.get_renderer())]
+    assert len(boxes) == sum(a * b for a, b in zip(sizes, sizes[1:], strict=False))
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
 def test_the_measure_finds_small_text():
     # the check itself: a 13-inch figure's 9-point labels are ~7 px on a 760 px page
     fig, ax = new_figure(width=13.0, height=3.0)
