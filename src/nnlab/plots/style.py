@@ -39,8 +39,10 @@ COLORS = {
     "neutral": "#555555",
 }
 
-# Text is at least MIN_FONT_PT points on the figure; `check_text_size` in the tests turns that into
-# pixels at the page's content width.
+# Text is at least MIN_FONT_PT points on the figure. The page shows a figure at most ~760 px wide
+# (a wider one is scaled down, text and all), figures are drawn at 110 dpi, so 8 pt is 12 px on
+# a figure up to 6.9 in wide and stays >= 9 px up to ~9.3 in; tests/test_plots_text_size.py
+# measures every drawn text of every plot function that way.
 MIN_FONT_PT = 8.0
 
 
