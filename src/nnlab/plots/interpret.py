@@ -50,17 +50,18 @@ def _shade(ax, grid, scores):
 
 
 def _scatter(ax, X, y, marker=None, label_prefix="", size=14, edge="black"):
-    """Each class in its colour and marker (`CLASS_MARKERS`); ``marker`` overrides the marker
-    for every class (deployment points are crosses)."""
+    """Each class in its colour and marker (`CLASS_MARKERS`); ``marker`` ({label: marker})
+    replaces the markers (deployment points are crosses: x for label 0, + for label 1)."""
     for label in (0, 1):
         pts = X[y == label]
         if len(pts):
-            filled = marker not in ("x", "+")
+            shape = (marker or CLASS_MARKERS)[label]
+            filled = shape not in ("x", "+")
             ax.scatter(
                 pts[:, 0],
                 pts[:, 1],
                 s=size,
-                marker=marker or CLASS_MARKERS[label],
+                marker=shape,
                 color=CLASS_COLORS[label],
                 edgecolors=edge if filled else None,
                 linewidths=0.4 if filled else 1.2,
@@ -95,7 +96,7 @@ def plot_shift(
         ax.plot([], [], "--", color=COLORS["neutral"], label="true boundary")
     ax.plot([], [], "-", color="k", label="model boundary")
     _scatter(ax, X_train, y_train, None, "train, ", size=12)
-    _scatter(ax, X_deploy, y_deploy, "x", "deploy, ", size=16)
+    _scatter(ax, X_deploy, y_deploy, {0: "x", 1: "+"}, "deploy, ", size=22)
     ax.set(xlim=xlim, ylim=ylim, xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return fig
