@@ -123,11 +123,19 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def book_url(chromium):
-    """The staff edition of the book, built for this session and served on loopback."""
-    from browser import serve, staff_book
+def staff_html():
+    """The staff edition's ``html`` folder, built once for this session (or NNLAB_BOOK_HTML)."""
+    from browser import staff_book
 
-    with serve(staff_book()) as url:
+    return staff_book()
+
+
+@pytest.fixture(scope="session")
+def book_url(chromium, staff_html):
+    """The staff edition of the book, built for this session and served on loopback."""
+    from browser import serve
+
+    with serve(staff_html) as url:
         yield url
 
 
