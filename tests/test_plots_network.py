@@ -49,7 +49,11 @@ def test_edge_labels_weights_and_dict():
     fig = network.draw_network([2, 2, 1], edge_labels="weights")
     labels = _texts(fig, "edge_label")
     assert len(labels) == 6
-    assert "$w^{(1)}_{12}$" in labels and "$w^{(2)}_{21}$" in labels
+    # layers counted from 0 (W_0, W_1), units from 1, as course.formula.weight_names
+    assert "$w^{(0)}_{12}$" in labels and "$w^{(1)}_{21}$" in labels
+    from nnlab.course import formula
+
+    assert sorted(labels) == sorted(formula.weight_names([2, 2, 1]).values())
     fig = network.draw_network([2, 3], edge_labels="weights")
     assert sorted(_texts(fig, "edge_label"))[0] == "$w_{11}$"
     fig = network.draw_network(

@@ -55,12 +55,14 @@ def default_node_labels(sizes: Sequence[int]) -> dict[tuple[int, int], str]:
 
 
 def _weight_labels(sizes: Sequence[int]) -> dict[tuple[int, int, int], str]:
+    """``w^{(l)}_{ij}`` for ``W[l][i-1, j-1]``: layers counted from 0 as in the book (``W_l``),
+    units from 1 (as `nnlab.course.formula.weight_names`); one weight layer: no superscript."""
     depth = len(sizes) - 1
     labels = {}
     for layer in range(depth):
         for i in range(sizes[layer]):
             for j in range(sizes[layer + 1]):
-                sup = "" if depth == 1 else f"^{{({layer + 1})}}"
+                sup = "" if depth == 1 else f"^{{({layer})}}"
                 labels[(layer, i, j)] = f"$w{sup}_{{{i + 1}{j + 1}}}$"
     return labels
 
@@ -193,7 +195,8 @@ def draw_network(
     spec : nnlab.MLP, dict like ``MLP.spec()``, or list of layer sizes.
     edge_labels : ``{(layer, i, j): str}`` for ``W[layer][i, j]`` (bias edges use
         ``i = "b"``), or ``"weights"`` to label every edge ``w_ij`` (with a layer
-        superscript when there are several weight layers). Subscripts count from 1.
+        superscript, counted from 0 as ``W_l``, when there are several weight layers).
+        Subscripts count units from 1. Labels are placed so that none overlaps another.
     node_labels : ``{(layer, unit): str}`` overriding the default ``x_i, h_j, y-hat``;
         pass ``{}`` to keep the defaults or ``False`` for unlabeled nodes.
     colors : one colour per layer (list), ``{layer: colour}`` overrides, or one colour.
