@@ -83,7 +83,7 @@ def test_plot_traces_and_layer_norms():
     np.testing.assert_allclose(ax.lines[1].get_ydata(), [2.0, 1.0, 0.1])
     assert ax.get_yscale() == "log"
     fig = surfaces.plot_layer_norms({"sigmoid": [1e-5, 1e-3, 1e-1]})
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), [0, 1, 2])  # W_0, W_1, W_2
     with pytest.raises(ValueError, match="positive"):
         surfaces.plot_layer_norms({"x": [0.0, 1.0]})
     with pytest.raises(ValueError, match="empty"):

@@ -208,9 +208,10 @@ def plot_traces(
 def plot_layer_norms(
     norms: Mapping[str, Sequence[float]],
     title: str = "Gradient norm per layer",
-    ylabel: str = r"$\|\partial L / \partial W_l\|$",
+    ylabel: str = r"$\|\partial L / \partial W_\ell\|$",
 ) -> Figure:
-    """Per-layer values (layer 1 = next to the input) on a log axis, one line per network."""
+    """Per-layer values on a log axis, one line per network; layers counted from 0 as in the
+    book (value ``l`` belongs to ``W_l``; 0 is next to the input)."""
     if not norms:
         raise NnlabValueError("plot_layer_norms: norms is empty")
     fig = Figure(figsize=(5.4, 3.4), dpi=110, layout="constrained")
@@ -221,10 +222,10 @@ def plot_layer_norms(
             raise NnlabValueError(
                 f"plot_layer_norms: {label!r} needs a 1-D list of positive values (log axis)"
             )
-        layers = np.arange(1, values.size + 1)
+        layers = np.arange(values.size)
         ax.plot(layers, values, lw=1.8, label=label, **series_style(k, markevery=1))
     ax.set_yscale("log")
-    ax.set_xlabel("layer $l$ (1 = next to the input)")
+    ax.set_xlabel(r"layer $\ell$ of $W_\ell$ (0 = next to the input)")
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3, which="both")
