@@ -180,12 +180,27 @@ def _replace_outputs(raw, block) -> None:
         outputs += block
 
 
+class practice_bank(nodes.Element):
+    """A practice bank's HTML, written as it is. Not a ``raw`` node, so the search index leaves
+    it out: 160 problems' words would drown the chapters' in search results, and the words of
+    their worked solutions would reach the student edition's index."""
+
+
+def _visit_bank(self, node) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
+
+
+def _skip_bank(self, node) -> None:
+    raise nodes.SkipNode
+
+
 def _replace_banks(app, doctree) -> None:
     found = _recipes(doctree, PRACTICE)
     if found:
         banks = _banks(app, [spec for _, spec in found])
         for (raw, _), bank in zip(found, banks, strict=True):
-            _replace_outputs(raw, nodes.raw("", bank, format="html"))
+            _replace_outputs(raw, practice_bank(html=bank))
 
 
 def _replace_recipes(app, doctree, docname) -> None:
@@ -216,6 +231,8 @@ def _one_of_each_script(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
+    app.add_node(practice_bank, html=(_visit_bank, None), latex=(_skip_bank, None),
+                 text=(_skip_bank, None))  # fmt: skip
     app.connect("config-inited", _configure)
     app.connect("env-updated", _prerender)
     app.connect("doctree-resolved", _replace_recipes)
