@@ -251,3 +251,17 @@ def test_student_edition_keeps_practice_and_its_solutions():
     assert len(kept) == len([c for c in notebook["cells"] if c["cell_type"] == "code"])
     assert sum(P.PRACTICE_CLASS in json.dumps(c["outputs"]) for c in kept) == len(SKILLS)
     assert "Show solution" in P.bank_html(10, count=1)
+
+
+@pytest.mark.parametrize("skill", SKILLS)
+def test_every_bank_answer_as_the_key_prints_it_is_graded_right(skill):
+    """The solution's key prints 4 significant digits; typing that back must be correct, for
+    every answer of every problem of the bank, and each mistake must still get its hint."""
+    for problem in P.bank_problems(skill):
+        for name, value in problem.answers.items():
+            assert P.grade_answer(num(value), value, problem.mistakes[name])[0], (name, value)
+            for m in problem.mistakes[name]:
+                assert P.grade_answer(num(m.value), value, problem.mistakes[name]) == (
+                    False,
+                    f"Not quite. {m.hint}",
+                ), (problem.seed, name, m)
