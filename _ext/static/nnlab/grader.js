@@ -80,7 +80,9 @@
   }
 
   // nnlab.course.grading.grade, with the check's data: {expected, correct, rtol, abs_tol,
-  // mistakes: [[value, hint], ...]}; returns [correct, message].
+  // mistakes: [[value, hint], ...], retry}; returns [correct, message].
+  var RETRY = "Check each step of your computation and try again.";  // grading.RETRY
+
   function grade(answer, check) {
     var value = parseAnswer(answer);
     if (value === null) {
@@ -95,7 +97,7 @@
         return [false, "Not quite. " + check.mistakes[i][1]];
       }
     }
-    return [false, "Not quite. Recompute each factor of the chain rule and multiply again."];
+    return [false, "Not quite. " + (check.retry || RETRY)];
   }
 
   var EMPTY_ROW = "Empty: fill in this row.";

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 DEFAULT_RTOL = 1e-3
 ABS_TOL = 1e-6  # the absolute floor, so an expected value of 0 can be hit
+# What a wrong answer that matches no known mistake is told; a check may give its own advice.
+RETRY = "Check each step of your computation and try again."
+CHAIN_RULE_RETRY = "Recompute each factor of the chain rule and multiply again."
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,18 @@ def close(a: float, b: float, rtol: float = DEFAULT_RTOL) -> bool:
 
 
 def grade(
-    answer, expected: float, mistakes: Sequence[Mistake] = (), rtol: float = DEFAULT_RTOL
+    answer,
+    expected: float,
+    mistakes: Sequence[Mistake] = (),
+    rtol: float = DEFAULT_RTOL,
+    retry: str = RETRY,
 ) -> tuple[bool, str]:
     """Grade a typed answer: ``(correct, feedback)``.
 
     Accepts numbers or strings like "-0.27" or "1/4". An answer within ``rtol``
     (relative, with an absolute floor of 1e-6) is correct; otherwise the first
-    matching mistake's hint is returned.
+    matching mistake's hint is returned, else ``retry`` (a check's own advice for a wrong
+    answer that matches no known mistake).
     """
     value = parse_answer(answer)
     if value is None:
@@ -58,7 +66,7 @@ def grade(
     for mistake in mistakes:
         if close(value, mistake.value, rtol):
             return False, f"Not quite. {mistake.hint}"
-    return False, "Not quite. Recompute each factor of the chain rule and multiply again."
+    return False, f"Not quite. {retry}"
 
 
 def distinct_mistakes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from ..course import chain_example, section16
+from ..course.grading import CHAIN_RULE_RETRY
 from ..engine.errors import NnlabValueError
 from ..plots import chain as chain_plot
 from .core import number_slider
@@ -69,7 +70,9 @@ def chain_selfcheck(w1: float, v1: float, x: float) -> SelfCheck:
         f"For f = sigmoid(v1 ReLU(w1 x)) with w1 = {w1:g}, v1 = {v1:g}, x = {x:g}, "
         "type df/dw1 (3 significant digits are enough)."
     )
-    return SelfCheck(prompt, r["engine"], chain_example.chain_mistakes(w1, v1, x))
+    return SelfCheck(
+        prompt, r["engine"], chain_example.chain_mistakes(w1, v1, x), retry=CHAIN_RULE_RETRY
+    )
 
 
 def gradient_explorer(**defaults) -> Explorer:
@@ -109,4 +112,6 @@ def w11_selfcheck(**values) -> SelfCheck:
     r = section16.gradients(**values)
     listed = ", ".join(f"{k} = {values[k]:g}" for k in (*section16.PARAMS, "x1", "x2", "y"))
     prompt = f"For the 2-2-1 network with {listed}, type dL/dw11 (BCE loss)."
-    return SelfCheck(prompt, r["dw11_engine"], section16.w11_mistakes(**values))
+    return SelfCheck(
+        prompt, r["dw11_engine"], section16.w11_mistakes(**values), retry=CHAIN_RULE_RETRY
+    )

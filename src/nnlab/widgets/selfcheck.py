@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import ipywidgets as W
 
-from ..course.grading import DEFAULT_RTOL, Mistake, grade
+from ..course.grading import DEFAULT_RTOL, RETRY, Mistake, grade
 from . import static
 from .core import show_controls
 
@@ -30,9 +30,15 @@ class SelfCheck:
     """A text box and a Check button; feedback comes from `grade`."""
 
     def __init__(
-        self, prompt: str, expected: float, mistakes: Sequence[Mistake] = (), rtol=DEFAULT_RTOL
+        self,
+        prompt: str,
+        expected: float,
+        mistakes: Sequence[Mistake] = (),
+        rtol=DEFAULT_RTOL,
+        retry: str = RETRY,
     ):
         self.prompt, self.expected, self.mistakes, self.rtol = prompt, expected, mistakes, rtol
+        self.retry = retry  # the advice for a wrong answer that matches no known mistake
         # continuous_update=False: the value changes on Enter or leaving the box, not per keystroke.
         self.answer = W.Text(
             placeholder="your answer", description="Answer:", continuous_update=False
@@ -52,13 +58,17 @@ class SelfCheck:
         """Grade ``answer`` (default: the text box) and show the feedback."""
         if answer is not None:
             self.answer.value = str(answer)
-        correct, message = grade(self.answer.value, self.expected, self.mistakes, self.rtol)
+        correct, message = grade(
+            self.answer.value, self.expected, self.mistakes, self.rtol, self.retry
+        )
         self.feedback.value = feedback_html(correct, message)
         return correct, message
 
     def static_html(self) -> str:
         """The form the built book shows in place of the widget."""
-        return static.check_html(self.prompt, self.expected, list(self.mistakes), self.rtol)
+        return static.check_html(
+            self.prompt, self.expected, list(self.mistakes), self.rtol, self.retry
+        )
 
     def show(self) -> None:
         prompt = W.HTML(value=f"<b>Check yourself.</b> {html.escape(self.prompt)}")

@@ -24,7 +24,7 @@ import io
 import itertools
 import json
 
-from ..course.grading import ABS_TOL, Mistake
+from ..course.grading import ABS_TOL, RETRY, Mistake
 from ..engine.errors import NnlabValueError
 from .recipe import decode, load_factory
 
@@ -211,8 +211,9 @@ def explorer_html(spec: dict, payload: dict) -> str:
 # ----------------------------------------------------------------------------- self-checks
 
 
-def _check_data(expected: float, mistakes, rtol: float) -> dict:
+def _check_data(expected: float, mistakes, rtol: float, retry: str = RETRY) -> dict:
     return {
+        "retry": retry,
         "expected": float(expected),
         "correct": f"Correct: {float(expected):.6f}.",
         "rtol": float(rtol),
@@ -225,9 +226,11 @@ def _data_attr(data: dict) -> str:
     return _attr(json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False))
 
 
-def check_html(prompt: str, expected: float, mistakes: list[Mistake], rtol: float) -> str:
+def check_html(
+    prompt: str, expected: float, mistakes: list[Mistake], rtol: float, retry: str = RETRY
+) -> str:
     """A self-check form: prompt, labelled answer box, Check button, live feedback."""
-    data = _check_data(expected, mistakes, rtol)
+    data = _check_data(expected, mistakes, rtol, retry)
     root = _dom_id("check", [prompt, data])
     return (
         f'<form class="nnlab-check" id="{root}" data-nnlab-check="{_data_attr(data)}">'
