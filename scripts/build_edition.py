@@ -23,6 +23,26 @@ ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = ("staff", "student")
 
 
+# The print edition leaves out the Practice page: its banks are interactive, and its problems
+# print as sheets with answer keys (`python -m nnlab.practice --pdf`). The intro's one link to it
+# stays plain text in the PDF; that is the one warning the print build allows.
+PRINTED_WITHOUT = "chapters/practice"
+
+
+def _print_toc(out: Path) -> Path:
+    """``_toc.yml`` without the parts whose only chapter is not printed, written under ``out``."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc["parts"] = [
+        part for part in toc["parts"] if [c["file"] for c in part["chapters"]] != [PRINTED_WITHOUT]
+    ]
+    path = out / "_toc_print.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def html_dir(out: Path, edition: str, builder: str = "html") -> Path:
     """Where an edition's pages go: the staff HTML is the default build's ``_build/html``."""
     return out / builder if edition == "staff" else out / edition / builder
@@ -47,8 +67,9 @@ def build_html(edition: str, out: Path, builder: str = "html") -> Path:
     if edition not in EDITIONS:
         raise SystemExit(f"build_html: unknown edition {edition!r} (staff or student)")
     target = html_dir(out, edition, builder)
+    toc = ROOT / "_toc.yml" if builder == "html" else _print_toc(out)
     overrides = {
-        "external_toc_path": str(ROOT / "_toc.yml"),
+        "external_toc_path": str(toc),
         "nitpicky": True,
         "hide_solutions": edition == "student",
         "nb_execution_cache_path": str(out / ".jupyter_cache"),
@@ -73,7 +94,9 @@ def build_html(edition: str, out: Path, builder: str = "html") -> Path:
     other = [
         line
         for line in captured.getvalue().splitlines()
-        if "WARNING" in line and "unsupported theme option 'default_mode'" not in line
+        if "WARNING" in line
+        and "unsupported theme option 'default_mode'" not in line
+        and not (builder != "html" and PRINTED_WITHOUT in line and "unknown document" in line)
     ]
     if other:
         listed = "\n".join(other)

@@ -157,9 +157,13 @@ def test_pdf_prints_both_sheets_with_typeset_maths_and_figures(tmp_path):
     pdftotext = require_tool("pdftotext", "`sudo apt-get install poppler-utils`")
     pdfinfo = require_tool("pdfinfo", "`sudo apt-get install poppler-utils`")
     out = tmp_path / "sheet"
-    paths = cli.main(["--skills", "8,12", "--count", "2", "--seed", "2027", "--out", str(out),
-                      "--pdf"])  # fmt: skip
-    assert out / "problems.pdf" in paths and out / "solutions.pdf" in paths
+    # As staff run it, in a process of its own: the session's browser fixture holds a Playwright
+    # event loop, and Playwright's sync API refuses to start a second one inside it.
+    command = [sys.executable, "-m", "nnlab.practice", "--skills", "8,12", "--count", "2",
+               "--seed", "2027", "--out", str(out), "--pdf"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (out / "problems.pdf").is_file() and (out / "solutions.pdf").is_file()
     problems = json.loads((out / "problems.json").read_text())
     for name in ("problems", "solutions"):
         pdf = out / f"{name}.pdf"
