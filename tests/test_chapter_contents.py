@@ -6,11 +6,11 @@ exercises, answers, takeaways or figure descriptions fails before any build.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from test_chapters import _cells, _markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
@@ -18,19 +18,6 @@ CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
 SELF_CHECKED = {"02", "04", "06", "08", "09", "10", "11", "12", "14", "15"}
 EXERCISE = re.compile(r"^:{3,}\{exercise(?:-start)?\}", re.M)
 ANSWER = re.compile(r"^[ \t]*:{3,}\{admonition\} Answer[ \t]*\n[ \t]*:class: dropdown", re.M)
-
-
-def _cells(path: Path) -> list[dict]:
-    return json.loads(path.read_text())["cells"]
-
-
-def _source(cell: dict) -> str:
-    src = cell["source"]
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _markdown(path: Path) -> str:
-    return "\n".join(_source(c) for c in _cells(path) if c["cell_type"] == "markdown")
 
 
 def _is_figure(output: dict) -> bool:

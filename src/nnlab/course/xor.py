@@ -101,18 +101,24 @@ def xor_forward(W_hid, b_hid=None, v=None, c=None, X=None, y=None) -> XorState:
     """Run the 2-2-1 ReLU/sigmoid network (defaults: the handout's solution on the XOR data)."""
     where = "xor_forward"
     W_hid, b_hid, v, c = check_weights(W_hid, b_hid, v, c, where)
-    X = XOR_X if X is None else np.asarray(X, dtype=np.float64)
-    y = XOR_Y if y is None else np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
-        raise ShapeError(
-            f"{where}: X must have shape (n, 2) and y shape (n,), got {X.shape} and {y.shape}"
-        )
+    X, y = _points_and_labels(XOR_X if X is None else X, XOR_Y if y is None else y, where)
     fp = xor_network(W_hid, b_hid, v, c, where=where).forward(X)
     z, h = np.asarray(fp.z[0]), np.asarray(fp.a[1])
     logits, probs = np.asarray(fp.logits)[:, 0], np.asarray(fp.output)[:, 0]
     predictions = predicted_labels(probs)
     separable = linear_separator(h, y) is not None
     return XorState(X, y, z, h, logits, probs, predictions, accuracy(probs, y), separable, v, c)
+
+
+def _points_and_labels(X, y, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """Points in the plane, shape (n, 2), and their labels, shape (n,), or a ShapeError."""
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ShapeError(
+            f"{where}: points must have shape (n, 2) and labels shape (n,), "
+            f"got {X.shape} and {y.shape}"
+        )
+    return X, y
 
 
 def linear_separator(P, y, tol: float = 1e-9):
@@ -123,13 +129,7 @@ def linear_separator(P, y, tol: float = 1e-9):
     perpendicular to it, so trying those directions (both signs) decides the question.
     Returns ``(normal, threshold)`` with the threshold halfway between the classes.
     """
-    P = np.asarray(P, dtype=np.float64)
-    y = np.asarray(y)
-    if P.ndim != 2 or P.shape[1] != 2 or y.shape != (P.shape[0],):
-        raise ShapeError(
-            f"linear_separator: points must have shape (n, 2) and labels (n,), "
-            f"got {P.shape}, {y.shape}"
-        )
+    P, y = _points_and_labels(P, y, "linear_separator")
     ones, zeros = P[y == 1], P[y == 0]
     if len(ones) == 0 or len(zeros) == 0:
         return np.array([1.0, 0.0]), (np.min(P[:, 0]) - 1.0 if len(ones) else np.max(P[:, 0]) + 1.0)
@@ -212,13 +212,7 @@ def best_line_accuracy(X, y, n_angles: int = 720, offsets=None) -> tuple[float, 
     """The best accuracy of the lines ``x . (cos t, sin t) + beta > 0`` over a grid of
     ``n_angles`` directions and ``offsets`` (default 121 values in [-3, 3]), and how many lines
     were tried. A brute-force check of `linear_separator` on small point sets."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
-        raise ShapeError(
-            f"best_line_accuracy: X must have shape (n, 2) and y shape (n,), "
-            f"got {X.shape} and {y.shape}"
-        )
+    X, y = _points_and_labels(X, y, "best_line_accuracy")
     if not (isinstance(n_angles, int) and n_angles >= 1):
         raise NnlabValueError(
             f"best_line_accuracy: n_angles must be a positive int, got {n_angles!r}"

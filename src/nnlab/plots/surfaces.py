@@ -131,14 +131,19 @@ def plot_surface(
     fig.colorbar(filled, ax=ax, label=bar_label)
     _draw_paths(ax, paths, "plot_surface")
     _draw_points(ax, points, "plot_surface")
+    _frame(ax, xs, ys, xlabel, ylabel, title, legend=bool(paths or points))
+    return fig
+
+
+def _frame(ax, xs, ys, xlabel: str, ylabel: str, title: str, legend: bool) -> None:
+    """The grid's limits, the axis labels, the title and (when something is marked) a legend."""
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(ys[0], ys[-1])
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
-    if paths or points:
+    if legend:
         ax.legend(fontsize=8, loc="best", framealpha=0.85)
-    return fig
 
 
 def plot_gradient_map(
@@ -160,13 +165,7 @@ def plot_gradient_map(
     fig.colorbar(mesh, ax=ax, label="log10 ||gradient||")
     _draw_paths(ax, paths, "plot_gradient_map")
     _draw_points(ax, points, "plot_gradient_map", annotate=False)
-    ax.set_xlim(xs[0], xs[-1])
-    ax.set_ylim(ys[0], ys[-1])
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=10)
-    if paths or points:
-        ax.legend(fontsize=8, loc="best", framealpha=0.85)
+    _frame(ax, xs, ys, xlabel, ylabel, title, legend=bool(paths or points))
     return fig
 
 
