@@ -12,20 +12,10 @@ Choose with ``HYPOTHESIS_PROFILE=dev`` or ``pytest --hypothesis-profile=dev``.
 from __future__ import annotations
 
 import os
-import sys
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
-
-# The same numeric kernels as the chapter notebooks (see chapters/conftest.py): the book's
-# explorer states are rendered by build processes that inherit these pins, and the browser tests
-# compare them with renders in this process, so both must pick the same SIMD kernels. Set before
-# numpy is first imported, which picks its kernels at import.
-assert "numpy" not in sys.modules, "tests/conftest.py: numpy was imported before the kernel pins"
-os.environ["OPENBLAS_CORETYPE"] = "Haswell"
-os.environ["NPY_DISABLE_CPU_FEATURES"] = "X86_V4 AVX512_ICL AVX512_SPR"
-
-import numpy as np  # noqa: E402
 
 _COMMON = dict(
     max_examples=40,

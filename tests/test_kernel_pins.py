@@ -1,4 +1,4 @@
-"""The session computes with the pinned kernels (tests/conftest.py), as the build does."""
+"""The session computes with the pinned kernels (the root conftest.py), as the build does."""
 
 import os
 
