@@ -50,10 +50,7 @@ def chromium_path() -> str:
     except ImportError:
         path = None
     if path is None:
-        message = f"browser tests need Chromium and Playwright: {INSTALL_HINT}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing(f"browser tests need Chromium and Playwright: {INSTALL_HINT}")
     return path
 
 
@@ -62,11 +59,16 @@ def require_tool(name: str, install: str) -> str:
     it is missing, except under CI=true, where a missing tool fails the test."""
     path = shutil.which(name)
     if path is None:
-        message = f"this test needs {name}: {install}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        _missing(f"this test needs {name}: {install}")
     return path
+
+
+def _missing(message: str) -> None:
+    """A missing tool skips the test with ``message``, or fails it under CI=true (CI installs
+    every tool, so a missing one there is a broken install step, not a machine without it)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def build_book(out: Path | None = None, *extra: str) -> Path:
