@@ -7,13 +7,10 @@ exercises, answers, takeaways or figure descriptions fails before any build.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from test_chapters import _cells, _markdown
+from test_chapters import CHAPTERS, _cells, _markdown
 
-ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]-*.ipynb"))
 # Chapters whose skill has a hand computation: each must carry a graded self-check.
 SELF_CHECKED = {"02", "04", "06", "08", "09", "10", "11", "12", "14", "15"}
 EXERCISE = re.compile(r"^:{3,}\{exercise(?:-start)?\}", re.M)
